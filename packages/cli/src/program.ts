@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { registerUp } from './commands/up';
+
+/** Builds the `nagare` command tree. Each subcommand lives in its own file under commands/. */
+export function buildProgram(): Command {
+  const program = new Command('nagare')
+    .description('Nagare: an event-sourced operations platform over a Kafka-compatible log')
+    .showHelpAfterError()
+    .enablePositionalOptions();
+  registerUp(program);
+  return program;
+}

@@ -1,0 +1,4 @@
+export * from './postgres';
+export * from './servers';
+export * from './tmp';
+export * from './wait';
