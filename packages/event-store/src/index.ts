@@ -1,0 +1,11 @@
+export * from './category';
+export * from './errors';
+export * from './hash';
+export * from './postgres/migrations';
+export { migrate } from './postgres/migrator';
+export * from './postgres/postgres-event-store';
+export { MAX_EVENTS_PER_APPEND, type PreparedEvent, prepareEvents } from './prepare';
+export * from './subscription';
+export * from './types';
+export * from './uuid';
+export * from './verify';

@@ -1,0 +1,101 @@
+import { Client, type ClientConfig, type Pool } from 'pg';
+import type { Waker } from '../subscription';
+
+/**
+ * Cross-process wake-ups over LISTEN/NOTIFY. Appenders call `poke()` after their append
+ * committed; pokes are coalesced (at most one NOTIFY in flight, one more queued) so a burst
+ * of appends costs a handful of NOTIFYs, and the NOTIFY is its own tiny transaction instead of
+ * a part of every append (NOTIFY inside a transaction serializes commits on a global lock).
+ * Every poke is followed by a NOTIFY sent after it, so no commit goes unannounced.
+ */
+export class Notifier {
+  private sending = false;
+  private queued = false;
+  private listener: Client | undefined;
+  private listening: Promise<void> | undefined;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly channel: string,
+    private readonly waker: Waker,
+    private readonly listenConfig: ClientConfig,
+  ) {}
+
+  poke(): void {
+    this.waker.wake(); // subscribers in this process need no round trip
+    if (this.closed) return;
+    if (this.sending) {
+      this.queued = true;
+      return;
+    }
+    this.sending = true;
+    this.pool
+      .query('SELECT pg_notify($1, $2)', [this.channel, ''])
+      .catch(() => {
+        // Subscribers fall back to polling; a lost wake-up only delays them.
+      })
+      .finally(() => {
+        this.sending = false;
+        if (this.queued) {
+          this.queued = false;
+          this.poke();
+        }
+      });
+  }
+
+  /** Starts the LISTEN connection (once); reconnects on errors while not closed. */
+  listen(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.listening ??= this.connectListener();
+    return this.listening;
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new Client(this.listenConfig);
+    client.on('notification', (msg) => {
+      if (msg.channel === this.channel) this.waker.wake();
+    });
+    client.on('error', () => this.reconnectSoon(client));
+    client.on('end', () => this.reconnectSoon(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.channel}"`);
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.listener = client;
+      this.waker.wake(); // anything committed while we were not listening
+    } catch {
+      this.reconnectSoon(client);
+    }
+  }
+
+  private reconnectSoon(client: Client): void {
+    if (this.listener === client) this.listener = undefined;
+    client.end().catch(() => undefined);
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.listening = this.connectListener();
+    }, 1000);
+    this.retryTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.listening?.catch(() => undefined);
+    const l = this.listener;
+    this.listener = undefined;
+    if (l) {
+      l.removeAllListeners('end');
+      l.on('error', () => undefined);
+      await l.end().catch(() => undefined);
+    }
+    // Let a NOTIFY in flight finish before the pool goes away.
+    while (this.sending) await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,493 @@
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { categoryOf } from '../category';
+import { DuplicateEventIdError, EventStoreInputError, WrongExpectedVersionError } from '../errors';
+import { type PreparedEvent, prepareEvents, validateExpectedVersion, validateStreamId } from '../prepare';
+import { CatchUpSubscription, Waker } from '../subscription';
+import type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamMetadata,
+  Subscription,
+  SubscriptionOptions,
+  VerifyAllOptions,
+  VerifyAllResult,
+  VerifyResult,
+} from '../types';
+import { StreamChainVerifier } from '../verify';
+import { lockClassFor, migrate, quoteSchema } from './migrator';
+import { Notifier } from './notifier';
+
+export interface PostgresEventStoreOptions {
+  /** A pg Pool (the store does not end it on close) or a connection string (the store owns its pool). */
+  pool?: Pool;
+  connectionString?: string;
+  /** Schema holding the tables; default `nagare_es`. */
+  schema?: string;
+  /** Apply pending migrations on first use; default true. */
+  migrate?: boolean;
+  /** Idle subscriptions re-read at least this often without a notification; default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Pool size when the store creates the pool; default 10. */
+  maxConnections?: number;
+}
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+  prev_hash: string;
+  hash: string;
+}
+
+const columns = (
+  a = '',
+) => `${a}global_position, ${a}stream_id, ${a}stream_version, ${a}event_id, ${a}event_type,
+  ${a}schema_version, ${a}data, ${a}metadata, ${a}recorded_at, encode(${a}prev_hash, 'hex') AS prev_hash,
+  encode(${a}hash, 'hex') AS hash`;
+const EVENT_COLUMNS = columns();
+
+/** Positions at or above this are not safe to read yet: a transaction that old may still commit. */
+const HIGH_WATER_MARK = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`;
+
+const toEvent = (r: EventRow): RecordedEvent => ({
+  streamId: r.stream_id,
+  streamVersion: Number(r.stream_version),
+  globalPosition: BigInt(r.global_position),
+  eventId: r.event_id,
+  type: r.event_type,
+  schemaVersion: r.schema_version,
+  data: r.data,
+  metadata: r.metadata,
+  occurredAt: new Date(r.metadata.occurredAt),
+  recordedAt: r.recorded_at,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+const positiveInt = (n: unknown, what: string): number => {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
+    throw new EventStoreInputError(`${what} must be a positive integer`);
+  }
+  return n;
+};
+
+/** The append call's parameters, shared with tests that run an append inside their own transaction. */
+export function appendParams(
+  streamId: string,
+  expected: ExpectedVersion,
+  prepared: PreparedEvent[],
+): unknown[] {
+  const kind = typeof expected === 'number' ? 'exact' : expected;
+  return [
+    streamId,
+    categoryOf(streamId),
+    kind,
+    typeof expected === 'number' ? expected : null,
+    prepared.map((p) => p.eventId),
+    prepared.map((p) => p.type),
+    prepared.map((p) => p.schemaVersion),
+    prepared.map((p) => p.dataJson),
+    prepared.map((p) => p.metadataJson),
+    prepared.map((p) => p.digest),
+  ];
+}
+
+/**
+ * PostgreSQL adapter of the event store port. Each append is one round trip and one
+ * transaction (a PL/pgSQL function); readers never read at or past the oldest transaction
+ * still running, which is what makes the global order safe to checkpoint.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly schema: string;
+  private readonly s: string;
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly waker = new Waker();
+  private readonly notifier: Notifier;
+  private readonly pollIntervalMs: number;
+  private ready: Promise<void> | undefined;
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private closed = false;
+  private readonly shouldMigrate: boolean;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.schema = options.schema ?? 'nagare_es';
+    this.s = quoteSchema(this.schema);
+    if (options.pool) {
+      this.pool = options.pool;
+      this.ownsPool = false;
+    } else if (options.connectionString) {
+      this.pool = new Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+      this.pool.on('error', () => undefined); // idle client errors surface on the next query instead
+      this.ownsPool = true;
+    } else {
+      throw new EventStoreInputError('PostgresEventStore needs a pool or a connectionString');
+    }
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.shouldMigrate = options.migrate ?? true;
+    const poolOptions = (this.pool as unknown as { options: PoolConfig }).options;
+    this.notifier = new Notifier(this.pool, `${this.schema}_events`, this.waker, {
+      ...poolOptions,
+      // A LISTEN connection must not be subject to the pool's idle timeouts.
+      idleTimeoutMillis: undefined,
+    } as PoolConfig);
+  }
+
+  /** Applies migrations (once); every public method calls it. */
+  init(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    this.ready ??= (
+      this.shouldMigrate ? migrate(this.pool, this.schema).then(() => undefined) : Promise.resolve()
+    ).catch((err) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  get lockClass(): number {
+    return lockClassFor(this.schema);
+  }
+
+  /** SQL of one append (see appendParams). */
+  get appendSql(): string {
+    return `SELECT status, stream_version, positions, other_stream FROM ${this.s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+  }
+
+  async append(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: NewEvent[],
+  ): Promise<AppendResult> {
+    validateExpectedVersion(expectedVersion);
+    const prepared = prepareEvents(streamId, events);
+    await this.init();
+    return this.runAppend(this.pool, streamId, expectedVersion, prepared);
+  }
+
+  /** Runs an append through `client` (which may be inside a caller's transaction). */
+  async runAppend(
+    client: Pool | PoolClient,
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    prepared: PreparedEvent[],
+  ): Promise<AppendResult> {
+    let row: {
+      status: string;
+      stream_version: string | null;
+      positions: string[] | null;
+      other_stream: string | null;
+    };
+    try {
+      const res = await client.query(this.appendSql, appendParams(streamId, expectedVersion, prepared));
+      row = res.rows[0];
+    } catch (err) {
+      // Two appends racing with the same new event id on different streams.
+      if ((err as { code?: string; constraint?: string }).constraint === 'events_event_id_key') {
+        throw new DuplicateEventIdError(
+          streamId,
+          prepared.map((p) => p.eventId),
+          'stored by a concurrent append',
+        );
+      }
+      throw err;
+    }
+    switch (row.status) {
+      case 'ok':
+      case 'duplicate':
+        if (row.status === 'ok') this.notifier.poke();
+        return {
+          nextExpectedVersion: Number(row.stream_version),
+          positions: (row.positions ?? []).map((p) => BigInt(p)),
+          duplicate: row.status === 'duplicate',
+        };
+      case 'wrong_version':
+        throw new WrongExpectedVersionError(streamId, expectedVersion, Number(row.stream_version));
+      case 'id_conflict':
+        throw new DuplicateEventIdError(
+          streamId,
+          prepared.map((p) => p.eventId),
+          row.other_stream === streamId
+            ? 'part of the batch is already stored, the rest is new'
+            : `already stored in stream ${row.other_stream}`,
+        );
+      default:
+        throw new Error(`append_events returned unknown status ${row.status}`);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateStreamId(streamId);
+    const direction = options.direction ?? 'forward';
+    if (direction !== 'forward' && direction !== 'backward') {
+      throw new EventStoreInputError(`direction must be 'forward' or 'backward'`);
+    }
+    const from = options.fromVersion ?? (direction === 'forward' ? 'start' : 'end');
+    if (typeof from === 'number' && (!Number.isSafeInteger(from) || from < 0)) {
+      throw new EventStoreInputError('fromVersion must be a non-negative integer');
+    }
+    const limit = options.maxCount === undefined ? null : positiveInt(options.maxCount, 'maxCount');
+    await this.init();
+    const bound =
+      from === 'start' || from === 'end'
+        ? ''
+        : direction === 'forward'
+          ? 'AND e.stream_version >= $2'
+          : 'AND e.stream_version <= $2';
+    const params: unknown[] = [streamId];
+    if (bound) params.push(from);
+    params.push(limit);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${columns('e.')}
+         FROM ${this.s}.events e
+         LEFT JOIN ${this.s}.streams st ON st.stream_id = e.stream_id
+        WHERE e.stream_id = $1 ${bound}
+          AND e.stream_version >= coalesce(st.truncate_before, 0)
+          AND (st.max_age_seconds IS NULL OR e.recorded_at > now() - make_interval(secs => st.max_age_seconds))
+        ORDER BY e.stream_version ${direction === 'forward' ? 'ASC' : 'DESC'}
+        LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? 0n;
+    if (typeof after !== 'bigint' || after < 0n)
+      throw new EventStoreInputError('after must be a non-negative bigint');
+    const limit = positiveInt(options.maxCount ?? 1000, 'maxCount');
+    await this.init();
+    const params: unknown[] = [after.toString(), limit];
+    let category = '';
+    if (options.category !== undefined) {
+      if (typeof options.category !== 'string' || options.category.length === 0) {
+        throw new EventStoreInputError('category must be a non-empty string');
+      }
+      params.push(options.category);
+      category = 'AND category = $3';
+    }
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+        WHERE global_position > $1 AND global_position < ${HIGH_WATER_MARK} ${category}
+        ORDER BY global_position LIMIT $2`,
+      params,
+    );
+    return rows.map(toEvent);
+  }
+
+  async headPosition(): Promise<bigint> {
+    await this.init();
+    const { rows } = await this.pool.query<{ p: string | null }>(
+      `SELECT max(global_position) AS p FROM ${this.s}.events WHERE global_position < ${HIGH_WATER_MARK}`,
+    );
+    return BigInt(rows[0]?.p ?? 0);
+  }
+
+  subscribeToAll(options: SubscriptionOptions = {}): Subscription {
+    return this.subscribe(undefined, options);
+  }
+
+  subscribeToCategory(category: string, options: SubscriptionOptions = {}): Subscription {
+    if (typeof category !== 'string' || category.length === 0) {
+      throw new EventStoreInputError('category must be a non-empty string');
+    }
+    return this.subscribe(category, options);
+  }
+
+  private subscribe(category: string | undefined, options: SubscriptionOptions): Subscription {
+    if (this.closed) throw new Error('event store is closed');
+    void this.notifier.listen();
+    const sub = new CatchUpSubscription(
+      {
+        read: (after, maxCount) => this.readAll({ after, maxCount, category }),
+        headPosition: () => this.headPosition(),
+        waker: this.waker,
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      options,
+      (s) => this.subscriptions.delete(s),
+    );
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  async setStreamMetadata(streamId: string, metadata: StreamMetadata): Promise<void> {
+    validateStreamId(streamId);
+    const tb = metadata.truncateBefore ?? null;
+    const age = metadata.maxAgeSeconds ?? null;
+    if (tb !== null && (!Number.isSafeInteger(tb) || tb < 0)) {
+      throw new EventStoreInputError('truncateBefore must be a non-negative integer');
+    }
+    if (age !== null && (!Number.isSafeInteger(age) || age < 1)) {
+      throw new EventStoreInputError('maxAgeSeconds must be a positive integer');
+    }
+    await this.init();
+    await this.pool.query(
+      `INSERT INTO ${this.s}.streams (stream_id, category, truncate_before, max_age_seconds) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (stream_id) DO UPDATE SET truncate_before = EXCLUDED.truncate_before,
+         max_age_seconds = EXCLUDED.max_age_seconds, updated_at = now()`,
+      [streamId, categoryOf(streamId), tb, age],
+    );
+  }
+
+  async getStreamMetadata(streamId: string): Promise<StreamMetadata> {
+    validateStreamId(streamId);
+    await this.init();
+    const { rows } = await this.pool.query<{
+      truncate_before: string | null;
+      max_age_seconds: string | null;
+    }>(`SELECT truncate_before, max_age_seconds FROM ${this.s}.streams WHERE stream_id = $1`, [streamId]);
+    const r = rows[0];
+    const out: StreamMetadata = {};
+    if (r?.truncate_before != null) out.truncateBefore = Number(r.truncate_before);
+    if (r?.max_age_seconds != null) out.maxAgeSeconds = Number(r.max_age_seconds);
+    return out;
+  }
+
+  async verify(streamId: string): Promise<VerifyResult> {
+    validateStreamId(streamId);
+    await this.init();
+    const verifier = new StreamChainVerifier(streamId);
+    let after = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+          WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT 1000`,
+        [streamId, after],
+      );
+      for (const r of rows) {
+        const failure = verifier.push(toEvent(r));
+        if (failure) return failure;
+      }
+      if (rows.length < 1000) break;
+      after = Number(rows[rows.length - 1]!.stream_version);
+    }
+    const head = await this.streamHead(streamId);
+    const failure = verifier.finish(head);
+    return failure ?? { ok: true, streamId, events: verifier.events };
+  }
+
+  private async streamHead(streamId: string): Promise<{ version: number; hash: string } | undefined> {
+    const { rows } = await this.pool.query<{ version: string; hash: string }>(
+      `SELECT version, encode(last_hash, 'hex') AS hash FROM ${this.s}.streams WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows[0] ? { version: Number(rows[0].version), hash: rows[0].hash } : undefined;
+  }
+
+  /**
+   * Verifies every stream in one pass over the events in (stream, version) order, comparing
+   * each stream's end with its head row; also reports events of a stream that has no head.
+   */
+  async verifyAll(options: VerifyAllOptions = {}): Promise<VerifyAllResult> {
+    await this.init();
+    let streams = 0;
+    let events = 0;
+    let verifier: StreamChainVerifier | undefined;
+    let lastStream = '';
+    let lastVersion = 0;
+    let first = true;
+    const finishStream = async (): Promise<VerifyResult | undefined> => {
+      if (!verifier) return undefined;
+      const head = await this.streamHead(verifier.streamId);
+      if (!head) {
+        return {
+          ok: false,
+          streamId: verifier.streamId,
+          version: 1,
+          problem: 'head_mismatch',
+          expected: 'a stream head row',
+          found: 'none',
+        };
+      }
+      return verifier.finish(head);
+    };
+    for (;;) {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+          WHERE $3 OR (stream_id, stream_version) > ($1, $2)
+          ORDER BY stream_id, stream_version LIMIT 2000`,
+        [lastStream, lastVersion, first],
+      );
+      first = false;
+      for (const r of rows) {
+        if (!verifier || verifier.streamId !== r.stream_id) {
+          const failure = await finishStream();
+          if (failure && !failure.ok) return { ...failure, streams, events };
+          verifier = new StreamChainVerifier(r.stream_id);
+          streams++;
+        }
+        const failure = verifier.push(toEvent(r));
+        if (failure) return { ...failure, streams, events };
+        events++;
+      }
+      options.onProgress?.({ streams, events });
+      if (rows.length < 2000) break;
+      const last = rows[rows.length - 1]!;
+      lastStream = last.stream_id;
+      lastVersion = Number(last.stream_version);
+    }
+    const failure = await finishStream();
+    if (failure && !failure.ok) return { ...failure, streams, events };
+    // A stream head whose events are all gone is a missing link too.
+    const { rows: orphans } = await this.pool.query<{ stream_id: string; version: string }>(
+      `SELECT st.stream_id, st.version FROM ${this.s}.streams st
+        WHERE st.version > 0 AND NOT EXISTS (SELECT 1 FROM ${this.s}.events e WHERE e.stream_id = st.stream_id)
+        LIMIT 1`,
+    );
+    if (orphans[0]) {
+      return {
+        ok: false,
+        streamId: orphans[0].stream_id,
+        version: 1,
+        problem: 'missing_event',
+        expected: 'version 1',
+        found: 'no events',
+        streams,
+        events,
+      };
+    }
+    return { ok: true, streams, events };
+  }
+
+  /** Loads a reader checkpoint (0n when none). */
+  async loadCheckpoint(name: string): Promise<bigint> {
+    await this.init();
+    const { rows } = await this.pool.query<{ position: string }>(
+      `SELECT position FROM ${this.s}.checkpoints WHERE name = $1`,
+      [name],
+    );
+    return BigInt(rows[0]?.position ?? 0);
+  }
+
+  /** Stores a reader checkpoint; never moves it backwards. */
+  async storeCheckpoint(name: string, position: bigint): Promise<void> {
+    await this.init();
+    await this.pool.query(
+      `INSERT INTO ${this.s}.checkpoints (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = greatest(${this.s}.checkpoints.position, EXCLUDED.position),
+         updated_at = now()`,
+      [name, position.toString()],
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.subscriptions]) await s.close();
+    await this.notifier.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+}
