@@ -5,6 +5,8 @@ export * from './postgres/migrations';
 export { migrate } from './postgres/migrator';
 export * from './postgres/postgres-event-store';
 export { MAX_EVENTS_PER_APPEND, type PreparedEvent, prepareEvents } from './prepare';
+export * from './relay/checkpoints';
+export * from './relay/relay';
 export * from './subscription';
 export * from './types';
 export * from './uuid';

@@ -462,27 +462,6 @@ export class PostgresEventStore implements EventStore {
     return { ok: true, streams, events };
   }
 
-  /** Loads a reader checkpoint (0n when none). */
-  async loadCheckpoint(name: string): Promise<bigint> {
-    await this.init();
-    const { rows } = await this.pool.query<{ position: string }>(
-      `SELECT position FROM ${this.s}.checkpoints WHERE name = $1`,
-      [name],
-    );
-    return BigInt(rows[0]?.position ?? 0);
-  }
-
-  /** Stores a reader checkpoint; never moves it backwards. */
-  async storeCheckpoint(name: string, position: bigint): Promise<void> {
-    await this.init();
-    await this.pool.query(
-      `INSERT INTO ${this.s}.checkpoints (name, position) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET position = greatest(${this.s}.checkpoints.position, EXCLUDED.position),
-         updated_at = now()`,
-      [name, position.toString()],
-    );
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
