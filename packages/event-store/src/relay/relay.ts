@@ -147,7 +147,10 @@ export class Relay {
       if (topic === undefined) continue;
       const { key, value, headers } = await this.encode(event);
       let list = byTopic.get(topic);
-      if (!list) byTopic.set(topic, (list = []));
+      if (!list) {
+        list = [];
+        byTopic.set(topic, list);
+      }
       list.push({ key, value, headers });
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
