@@ -44,6 +44,16 @@ CREATE TABLE ${s}.events (
 );
 CREATE INDEX events_category_position_idx ON ${s}.events (category, global_position);
 
+-- The result of an earlier append of exactly these event ids to this stream (no row if none).
+CREATE FUNCTION ${s}.stored_append(p_stream text, p_ids uuid[])
+RETURNS TABLE (status text, stream_version bigint, positions bigint[], other_stream text)
+LANGUAGE sql STABLE AS $fn$
+  SELECT 'duplicate'::text, max(e.stream_version), array_agg(e.global_position ORDER BY u.ord), NULL::text
+    FROM unnest(p_ids) WITH ORDINALITY AS u(id, ord)
+    JOIN ${s}.events e ON e.event_id = u.id
+  HAVING count(*) = cardinality(p_ids) AND bool_and(e.stream_id = p_stream)
+$fn$;
+
 -- One call = one append = one transaction (the caller runs it in autocommit).
 CREATE FUNCTION ${s}.append_events(
   p_stream text, p_category text, p_expected_kind text, p_expected bigint,
@@ -52,7 +62,7 @@ CREATE FUNCTION ${s}.append_events(
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_n integer := cardinality(p_ids);
-  v_found integer;
+  v_inserted integer;
   v_other text;
   v_version bigint;
   v_hash bytea;
@@ -66,23 +76,6 @@ BEGIN
   -- stream's order and the global order agree. Advisory locks assign no transaction id.
   PERFORM pg_advisory_xact_lock(${lockClass}, hashtext(p_stream));
 
-  SELECT count(*)::integer, max(e.stream_id) FILTER (WHERE e.stream_id <> p_stream)
-    INTO v_found, v_other
-    FROM ${s}.events e WHERE e.event_id = ANY (p_ids);
-  IF v_found > 0 THEN
-    IF v_found = v_n AND v_other IS NULL THEN
-      -- A retry of a stored append: report the original result, write nothing.
-      RETURN QUERY
-        SELECT 'duplicate'::text, max(e.stream_version),
-               array_agg(e.global_position ORDER BY u.ord), NULL::text
-          FROM unnest(p_ids) WITH ORDINALITY AS u(id, ord)
-          JOIN ${s}.events e ON e.event_id = u.id;
-    ELSE
-      RETURN QUERY SELECT 'id_conflict'::text, NULL::bigint, NULL::bigint[], coalesce(v_other, p_stream);
-    END IF;
-    RETURN;
-  END IF;
-
   SELECT st.version, st.last_hash INTO v_version, v_hash FROM ${s}.streams st WHERE st.stream_id = p_stream;
   IF NOT FOUND THEN
     v_version := 0;
@@ -91,7 +84,11 @@ BEGIN
   IF (p_expected_kind = 'no_stream' AND v_version > 0)
      OR (p_expected_kind = 'stream_exists' AND v_version = 0)
      OR (p_expected_kind = 'exact' AND v_version <> p_expected) THEN
-    RETURN QUERY SELECT 'wrong_version'::text, v_version, NULL::bigint[], NULL::text;
+    -- A retry of an append that went through finds the stream moved on: report that result.
+    RETURN QUERY SELECT * FROM ${s}.stored_append(p_stream, p_ids);
+    IF NOT FOUND THEN
+      RETURN QUERY SELECT 'wrong_version'::text, v_version, NULL::bigint[], NULL::text;
+    END IF;
     RETURN;
   END IF;
 
@@ -112,7 +109,22 @@ BEGIN
   SELECT v_base + u.ord - 1, p_stream, v_version + u.ord, p_category, u.id, u.t, u.sv, u.d::jsonb, u.m::jsonb,
          u.ph, u.h
     FROM unnest(p_ids, p_types, p_schema_versions, p_data, p_metadata, v_prevs, v_hashes)
-         WITH ORDINALITY AS u(id, t, sv, d, m, ph, h, ord);
+         WITH ORDINALITY AS u(id, t, sv, d, m, ph, h, ord)
+  ON CONFLICT (event_id) DO NOTHING;
+  GET DIAGNOSTICS v_inserted = ROW_COUNT;
+  IF v_inserted < v_n THEN
+    -- Some ids are stored already: checked here rather than up front, to keep the common path short.
+    IF v_inserted = 0 THEN
+      RETURN QUERY SELECT * FROM ${s}.stored_append(p_stream, p_ids);
+      IF FOUND THEN
+        RETURN;
+      END IF;
+    END IF;
+    SELECT max(e.stream_id) FILTER (WHERE e.stream_id <> p_stream) INTO v_other
+      FROM ${s}.events e WHERE e.event_id = ANY (p_ids);
+    -- Raising undoes the part of the batch that went in: an append is all or nothing.
+    RAISE EXCEPTION 'event ids already stored' USING ERRCODE = 'NG001', DETAIL = coalesce(v_other, p_stream);
+  END IF;
 
   INSERT INTO ${s}.streams AS st (stream_id, category, version, last_hash)
   VALUES (p_stream, p_category, v_version + v_n, v_hash)

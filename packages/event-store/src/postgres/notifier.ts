@@ -1,4 +1,4 @@
-import { Client, type ClientConfig, type Pool } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import type { Waker } from '../subscription';
 
 /**
@@ -15,9 +15,9 @@ export class Notifier {
   private listening: Promise<void> | undefined;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private sender: Promise<Client> | undefined;
 
   constructor(
-    private readonly pool: Pool,
     private readonly channel: string,
     private readonly waker: Waker,
     private readonly listenConfig: ClientConfig,
@@ -31,10 +31,12 @@ export class Notifier {
       return;
     }
     this.sending = true;
-    this.pool
-      .query('SELECT pg_notify($1, $2)', [this.channel, ''])
+    this.sendNotify()
       .catch(() => {
         // Subscribers fall back to polling; a lost wake-up only delays them.
+        const c = this.sender;
+        this.sender = undefined;
+        c?.then((client) => client.end()).catch(() => undefined);
       })
       .finally(() => {
         this.sending = false;
@@ -43,6 +45,19 @@ export class Notifier {
           this.poke();
         }
       });
+  }
+
+  /** NOTIFY on a connection of its own, so appenders never wait for a pool slot behind it. */
+  private async sendNotify(): Promise<void> {
+    if (!this.sender) {
+      const client = new Client(this.listenConfig);
+      client.on('error', () => undefined);
+      this.sender = client.connect().then(() => client);
+    }
+    const client = await this.sender;
+    // A NOTIFY is a transaction with an id; it need not wait for its own WAL flush (losing one
+    // in a crash only delays a subscriber until its next poll), so it adds no fsync.
+    await client.query(`BEGIN; SET LOCAL synchronous_commit = off; NOTIFY "${this.channel}"; COMMIT`);
   }
 
   /** Starts the LISTEN connection (once); reconnects on errors while not closed. */
@@ -95,7 +110,10 @@ export class Notifier {
       l.on('error', () => undefined);
       await l.end().catch(() => undefined);
     }
-    // Let a NOTIFY in flight finish before the pool goes away.
+    // Let a NOTIFY in flight finish, then hang up.
     while (this.sending) await new Promise((r) => setTimeout(r, 5));
+    const sender = this.sender;
+    this.sender = undefined;
+    await sender?.then((c) => c.end()).catch(() => undefined);
   }
 }

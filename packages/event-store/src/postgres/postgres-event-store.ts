@@ -46,7 +46,8 @@ interface EventRow {
   schema_version: number;
   data: unknown;
   metadata: EventMetadata;
-  recorded_at: Date;
+  /** Epoch milliseconds (pg's timestamptz parser is far slower than new Date(ms)). */
+  recorded_ms: number;
   prev_hash: string;
   hash: string;
 }
@@ -54,7 +55,8 @@ interface EventRow {
 const columns = (
   a = '',
 ) => `${a}global_position, ${a}stream_id, ${a}stream_version, ${a}event_id, ${a}event_type,
-  ${a}schema_version, ${a}data, ${a}metadata, ${a}recorded_at, encode(${a}prev_hash, 'hex') AS prev_hash,
+  ${a}schema_version, ${a}data, ${a}metadata, floor(extract(epoch FROM ${a}recorded_at) * 1000)::float8 AS recorded_ms,
+  encode(${a}prev_hash, 'hex') AS prev_hash,
   encode(${a}hash, 'hex') AS hash`;
 const EVENT_COLUMNS = columns();
 
@@ -71,7 +73,7 @@ const toEvent = (r: EventRow): RecordedEvent => ({
   data: r.data,
   metadata: r.metadata,
   occurredAt: new Date(r.metadata.occurredAt),
-  recordedAt: r.recorded_at,
+  recordedAt: new Date(r.recorded_ms),
   prevHash: r.prev_hash,
   hash: r.hash,
 });
@@ -138,7 +140,7 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.shouldMigrate = options.migrate ?? true;
     const poolOptions = (this.pool as unknown as { options: PoolConfig }).options;
-    this.notifier = new Notifier(this.pool, `${this.schema}_events`, this.waker, {
+    this.notifier = new Notifier(`${this.schema}_events`, this.waker, {
       ...poolOptions,
       // A LISTEN connection must not be subject to the pool's idle timeouts.
       idleTimeoutMillis: undefined,
@@ -194,12 +196,14 @@ export class PostgresEventStore implements EventStore {
       const res = await client.query(this.appendSql, appendParams(streamId, expectedVersion, prepared));
       row = res.rows[0];
     } catch (err) {
-      // Two appends racing with the same new event id on different streams.
-      if ((err as { code?: string; constraint?: string }).constraint === 'events_event_id_key') {
+      const e = err as { code?: string; constraint?: string; detail?: string };
+      if (e.code === 'NG001') {
         throw new DuplicateEventIdError(
           streamId,
           prepared.map((p) => p.eventId),
-          'stored by a concurrent append',
+          e.detail === streamId
+            ? 'part of the batch is already stored, the rest is new'
+            : `already stored in stream ${e.detail}`,
         );
       }
       throw err;
@@ -215,14 +219,6 @@ export class PostgresEventStore implements EventStore {
         };
       case 'wrong_version':
         throw new WrongExpectedVersionError(streamId, expectedVersion, Number(row.stream_version));
-      case 'id_conflict':
-        throw new DuplicateEventIdError(
-          streamId,
-          prepared.map((p) => p.eventId),
-          row.other_stream === streamId
-            ? 'part of the batch is already stored, the rest is new'
-            : `already stored in stream ${row.other_stream}`,
-        );
       default:
         throw new Error(`append_events returned unknown status ${row.status}`);
     }
@@ -278,13 +274,24 @@ export class PostgresEventStore implements EventStore {
       params.push(options.category);
       category = 'AND category = $3';
     }
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
-        WHERE global_position > $1 AND global_position < ${HIGH_WATER_MARK} ${category}
+    // The high-water mark is read in the same statement (same snapshot) and applied here rather
+    // than in SQL: as an SQL bound its value is unknown to the planner, which then estimates a
+    // tiny range and sorts the whole tail of the log instead of walking the primary key.
+    const { rows } = await this.pool.query<EventRow & { hwm: string }>(
+      `SELECT (SELECT ${HIGH_WATER_MARK}) AS hwm, ${EVENT_COLUMNS} FROM ${this.s}.events
+        WHERE global_position > $1 ${category}
         ORDER BY global_position LIMIT $2`,
       params,
     );
-    return rows.map(toEvent);
+    const out: RecordedEvent[] = [];
+    if (rows.length === 0) return out;
+    const hwm = BigInt(rows[0]!.hwm);
+    for (const r of rows) {
+      const e = toEvent(r);
+      if (e.globalPosition >= hwm) break;
+      out.push(e);
+    }
+    return out;
   }
 
   async headPosition(): Promise<bigint> {
