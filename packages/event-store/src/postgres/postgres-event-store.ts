@@ -1,4 +1,4 @@
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { type CustomTypesConfig, Pool, type PoolClient, type PoolConfig, types } from 'pg';
 import { categoryOf } from '../category';
 import { DuplicateEventIdError, EventStoreInputError, WrongExpectedVersionError } from '../errors';
 import { type PreparedEvent, prepareEvents, validateExpectedVersion, validateStreamId } from '../prepare';
@@ -37,45 +37,53 @@ export interface PostgresEventStoreOptions {
   maxConnections?: number;
 }
 
-interface EventRow {
-  global_position: string;
-  stream_id: string;
-  stream_version: string;
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-  /** Epoch milliseconds (pg's timestamptz parser is far slower than new Date(ms)). */
-  recorded_ms: number;
-  prev_hash: string;
-  hash: string;
-}
-
-const columns = (
-  a = '',
-) => `${a}global_position, ${a}stream_id, ${a}stream_version, ${a}event_id, ${a}event_type,
-  ${a}schema_version, ${a}data, ${a}metadata, floor(extract(epoch FROM ${a}recorded_at) * 1000)::float8 AS recorded_ms,
-  encode(${a}prev_hash, 'hex') AS prev_hash,
-  encode(${a}hash, 'hex') AS hash`;
+/** Event columns, in the order toEvent reads them (rows are fetched as arrays: less garbage). */
+const columns = (a = '') =>
+  `${a}global_position, ${a}stream_id, ${a}stream_version, ${a}event_id, ${a}event_type, ${a}schema_version,
+  ${a}data, ${a}metadata, ${a}recorded_at, encode(${a}prev_hash, 'hex'), encode(${a}hash, 'hex')`;
 const EVENT_COLUMNS = columns();
 
 /** Positions at or above this are not safe to read yet: a transaction that old may still commit. */
 const HIGH_WATER_MARK = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`;
 
+/**
+ * Type parsers for event rows: timestamptz through Date's own ISO parser, several times faster
+ * than pg's generic one (PostgreSQL prints ISO DateStyle: "2026-01-02 03:04:05.678+00").
+ */
+const rowTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.TIMESTAMPTZ
+      ? (s: string) => new Date(s.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))
+      : types.getTypeParser(oid, format as 'text')) as CustomTypesConfig['getTypeParser'],
+};
+
+type EventRow = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  unknown,
+  EventMetadata,
+  Date,
+  string,
+  string,
+];
+
 const toEvent = (r: EventRow): RecordedEvent => ({
-  streamId: r.stream_id,
-  streamVersion: Number(r.stream_version),
-  globalPosition: BigInt(r.global_position),
-  eventId: r.event_id,
-  type: r.event_type,
-  schemaVersion: r.schema_version,
-  data: r.data,
-  metadata: r.metadata,
-  occurredAt: new Date(r.metadata.occurredAt),
-  recordedAt: new Date(r.recorded_ms),
-  prevHash: r.prev_hash,
-  hash: r.hash,
+  streamId: r[1],
+  streamVersion: Number(r[2]),
+  globalPosition: BigInt(r[0]),
+  eventId: r[3],
+  type: r[4],
+  schemaVersion: r[5],
+  data: r[6],
+  metadata: r[7],
+  occurredAt: new Date(r[7].occurredAt),
+  recordedAt: r[8],
+  prevHash: r[9],
+  hash: r[10],
 });
 
 const positiveInt = (n: unknown, what: string): number => {
@@ -245,7 +253,7 @@ export class PostgresEventStore implements EventStore {
     const params: unknown[] = [streamId];
     if (bound) params.push(from);
     params.push(limit);
-    const { rows } = await this.pool.query<EventRow>(
+    const rows = await this.eventRows(
       `SELECT ${columns('e.')}
          FROM ${this.s}.events e
          LEFT JOIN ${this.s}.streams st ON st.stream_id = e.stream_id
@@ -277,15 +285,15 @@ export class PostgresEventStore implements EventStore {
     // The high-water mark is read in the same statement (same snapshot) and applied here rather
     // than in SQL: as an SQL bound its value is unknown to the planner, which then estimates a
     // tiny range and sorts the whole tail of the log instead of walking the primary key.
-    const { rows } = await this.pool.query<EventRow & { hwm: string }>(
-      `SELECT (SELECT ${HIGH_WATER_MARK}) AS hwm, ${EVENT_COLUMNS} FROM ${this.s}.events
+    const rows = await this.eventRows(
+      `SELECT ${EVENT_COLUMNS}, (SELECT ${HIGH_WATER_MARK}) FROM ${this.s}.events
         WHERE global_position > $1 ${category}
         ORDER BY global_position LIMIT $2`,
       params,
     );
     const out: RecordedEvent[] = [];
     if (rows.length === 0) return out;
-    const hwm = BigInt(rows[0]!.hwm);
+    const hwm = BigInt((rows[0] as unknown[])[11] as string);
     for (const r of rows) {
       const e = toEvent(r);
       if (e.globalPosition >= hwm) break;
@@ -369,7 +377,7 @@ export class PostgresEventStore implements EventStore {
     const verifier = new StreamChainVerifier(streamId);
     let after = 0;
     for (;;) {
-      const { rows } = await this.pool.query<EventRow>(
+      const rows = await this.eventRows(
         `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
           WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version LIMIT 1000`,
         [streamId, after],
@@ -379,11 +387,16 @@ export class PostgresEventStore implements EventStore {
         if (failure) return failure;
       }
       if (rows.length < 1000) break;
-      after = Number(rows[rows.length - 1]!.stream_version);
+      after = Number(rows[rows.length - 1]![2]);
     }
     const head = await this.streamHead(streamId);
     const failure = verifier.finish(head);
     return failure ?? { ok: true, streamId, events: verifier.events };
+  }
+
+  private async eventRows(text: string, values: unknown[]): Promise<EventRow[]> {
+    const { rows } = await this.pool.query<EventRow>({ text, values, types: rowTypes, rowMode: 'array' });
+    return rows;
   }
 
   private async streamHead(streamId: string): Promise<{ version: number; hash: string } | undefined> {
@@ -422,7 +435,7 @@ export class PostgresEventStore implements EventStore {
       return verifier.finish(head);
     };
     for (;;) {
-      const { rows } = await this.pool.query<EventRow>(
+      const rows = await this.eventRows(
         `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
           WHERE $3 OR (stream_id, stream_version) > ($1, $2)
           ORDER BY stream_id, stream_version LIMIT 2000`,
@@ -430,10 +443,10 @@ export class PostgresEventStore implements EventStore {
       );
       first = false;
       for (const r of rows) {
-        if (!verifier || verifier.streamId !== r.stream_id) {
+        if (!verifier || verifier.streamId !== r[1]) {
           const failure = await finishStream();
           if (failure && !failure.ok) return { ...failure, streams, events };
-          verifier = new StreamChainVerifier(r.stream_id);
+          verifier = new StreamChainVerifier(r[1]);
           streams++;
         }
         const failure = verifier.push(toEvent(r));
@@ -443,8 +456,8 @@ export class PostgresEventStore implements EventStore {
       options.onProgress?.({ streams, events });
       if (rows.length < 2000) break;
       const last = rows[rows.length - 1]!;
-      lastStream = last.stream_id;
-      lastVersion = Number(last.stream_version);
+      lastStream = last[1];
+      lastVersion = Number(last[2]);
     }
     const failure = await finishStream();
     if (failure && !failure.ok) return { ...failure, streams, events };
