@@ -1,6 +1,7 @@
 export * from './category';
 export * from './errors';
 export * from './hash';
+export * from './kurrentdb/kurrentdb-event-store';
 export * from './postgres/migrations';
 export { migrate } from './postgres/migrator';
 export * from './postgres/postgres-event-store';

@@ -16,7 +16,15 @@ export class StreamChainVerifier {
   private lastHash = GENESIS_HASH;
   events = 0;
 
-  constructor(readonly streamId: string) {}
+  /**
+   * @param startVersion first version the store still shows (events before it were truncated or
+   *   expired); that event's stored prevHash is taken as the chain's anchor. 'first': whichever
+   *   version comes first (a stream with a max age).
+   */
+  constructor(
+    readonly streamId: string,
+    private readonly startVersion: number | 'first' = 1,
+  ) {}
 
   private fail(
     version: number,
@@ -28,6 +36,14 @@ export class StreamChainVerifier {
   }
 
   push(e: Link): VerifyFailure | undefined {
+    if (
+      this.events === 0 &&
+      e.streamVersion > 1 &&
+      (this.startVersion === 'first' || e.streamVersion === this.startVersion)
+    ) {
+      this.version = e.streamVersion - 1;
+      this.lastHash = e.prevHash;
+    }
     const want = this.version + 1;
     if (e.streamVersion !== want) {
       return this.fail(want, 'missing_event', `version ${want}`, `version ${e.streamVersion}`);

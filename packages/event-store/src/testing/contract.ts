@@ -84,10 +84,11 @@ export function eventStoreContract(name: string, factory: () => Promise<Contract
     const headReached = () =>
       until(async () => (await store.headPosition()) >= written, 'the head to reach our writes');
 
+    // Generous: a factory may start a server container first.
     beforeAll(async () => {
       fx = await factory();
       store = track(fx.store);
-    });
+    }, 180_000);
     afterAll(async () => {
       await fx?.cleanup();
     });
