@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerUp } from './commands/up';
+import { registerVerify } from './commands/verify';
 
 /** Builds the `nagare` command tree. Each subcommand lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -8,5 +9,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
+  registerVerify(program);
   return program;
 }
