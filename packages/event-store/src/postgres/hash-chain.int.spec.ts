@@ -12,6 +12,7 @@ describeWithServer('postgres', 'hash chain tamper detection (PostgreSQL)', () =>
   beforeAll(async () => {
     db = await createTestDatabase('es_tamper');
     pool = new Pool({ connectionString: db.url, max: 4 });
+    pool.on('error', () => undefined); // an idle connection closed by the server is replaced
     store = new PostgresEventStore({ pool });
   });
   afterAll(async () => {

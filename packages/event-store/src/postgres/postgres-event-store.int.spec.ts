@@ -22,6 +22,7 @@ describeWithServer('postgres', 'PostgresEventStore', () => {
     it('apply once, per schema, even when several processes start together', async () => {
       const db = await createTestDatabase('es_migrate');
       const pool = new Pool({ connectionString: db.url, max: 6 });
+      pool.on('error', () => undefined);
       try {
         const runs = await Promise.all([
           migrate(pool, 'nagare_es'),

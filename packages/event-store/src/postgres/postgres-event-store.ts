@@ -201,7 +201,12 @@ export class PostgresEventStore implements EventStore {
       other_stream: string | null;
     };
     try {
-      const res = await client.query(this.appendSql, appendParams(streamId, expectedVersion, prepared));
+      // A named statement: each connection parses and plans the call once.
+      const res = await client.query({
+        name: `${this.schema}.append_events`,
+        text: this.appendSql,
+        values: appendParams(streamId, expectedVersion, prepared),
+      });
       row = res.rows[0];
     } catch (err) {
       const e = err as { code?: string; constraint?: string; detail?: string };

@@ -128,4 +128,38 @@ describeWithServer('postgres', 'Relay (checkpointing, topic mapping, retries)', 
     expect(producer.sent.map((s) => s.type)).toEqual(['RuleDefined', 'RuleChanged']);
     await again.stop();
   });
+
+  it('keeps relaying after its database connections are killed', async () => {
+    const start = await store.headPosition();
+    await checkpoints.store('r3', start);
+    const producer = new RecordingProducer();
+    const errors: unknown[] = [];
+    const relayStore = new PostgresEventStore({ connectionString: db.url, pollIntervalMs: 50 });
+    const relay = new Relay({
+      store: relayStore,
+      checkpoints,
+      producer,
+      name: 'r3',
+      retryDelayMs: 20,
+      onError: (e) => errors.push(e),
+    });
+    await relay.start();
+    await store.append('asset-1', 'any', [{ type: 'RackPlaced', data: {} }]);
+    await waitFor(() => producer.sent.length === 1, { what: 'first record' });
+    const { Client } = await import('pg');
+    const killer = new Client({ connectionString: db.url });
+    await killer.connect();
+    await killer.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    await killer.end();
+    const r = await store.append('asset-1', 'any', [{ type: 'RackMoved', data: {} }]);
+    await waitFor(async () => (await checkpoints.load('r3')) >= r.positions[0]!, {
+      what: 'relay after the kill',
+      timeoutMs: 20_000,
+    });
+    expect(producer.sent.map((x) => x.type)).toEqual(['RackPlaced', 'RackMoved']);
+    await relay.stop();
+    await relayStore.close();
+  });
 });

@@ -106,38 +106,64 @@ export class Relay {
   async start(): Promise<void> {
     if (this.running) throw new Error('relay already started');
     this.position = await this.options.checkpoints.load(this.name);
-    this.subscription = this.options.store.subscribeToAll({ from: this.position, batchSize: this.batchSize });
-    this.running = this.run(this.subscription);
+    this.running = this.run();
     this.running.catch((err) => this.options.onError?.(err)); // also marks it handled; `done` rejects
   }
 
-  private async run(sub: Subscription): Promise<void> {
-    for await (const batch of sub.batches()) {
-      const topicMessages = await this.toTopicMessages(batch);
-      let delay = this.options.retryDelayMs ?? 200;
-      for (;;) {
-        try {
-          if (topicMessages.length > 0) await this.options.producer.sendBatch({ topicMessages, acks: -1 });
-          break;
-        } catch (err) {
-          if (this.stopping) return;
-          this.options.onError?.(err);
-          await new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, delay);
-            this.wakeRetry = () => {
-              clearTimeout(t);
-              resolve();
-            };
-          });
-          if (this.stopping) return;
-          delay = Math.min(delay * 2, 30_000);
+  /**
+   * Relays until stopped. A failed read or checkpoint write (database restarted, connection
+   * killed) restarts the subscription from the last stored checkpoint after a pause.
+   */
+  private async run(): Promise<void> {
+    let delay = this.options.retryDelayMs ?? 200;
+    while (!this.stopping) {
+      try {
+        const sub = this.options.store.subscribeToAll({ from: this.position, batchSize: this.batchSize });
+        this.subscription = sub;
+        if (this.stopping) await sub.close();
+        for await (const batch of sub.batches()) {
+          await this.relayBatch(batch);
+          delay = this.options.retryDelayMs ?? 200;
         }
+      } catch (err) {
+        if (this.stopping) return;
+        this.options.onError?.(err);
+        await this.pause(delay);
+        delay = Math.min(delay * 2, 30_000);
       }
-      const last = batch[batch.length - 1]!.globalPosition;
-      await this.options.checkpoints.store(this.name, last);
-      this.position = last;
-      this.relayed += batch.length;
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wakeRetry = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  /** Produces one batch (retrying until acknowledged), then stores the checkpoint. */
+  private async relayBatch(batch: RecordedEvent[]): Promise<void> {
+    const topicMessages = await this.toTopicMessages(batch);
+    let delay = this.options.retryDelayMs ?? 200;
+    for (;;) {
+      try {
+        if (topicMessages.length > 0) await this.options.producer.sendBatch({ topicMessages, acks: -1 });
+        break;
+      } catch (err) {
+        if (this.stopping) throw err;
+        this.options.onError?.(err);
+        await this.pause(delay);
+        if (this.stopping) throw err;
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+    const last = batch[batch.length - 1]!.globalPosition;
+    await this.options.checkpoints.store(this.name, last);
+    this.position = last;
+    this.relayed += batch.length;
   }
 
   private async toTopicMessages(batch: RecordedEvent[]): Promise<TopicMessages[]> {
@@ -164,7 +190,7 @@ export class Relay {
     await this.running;
   }
 
-  /** Resolves when the relay stopped or failed (a checkpoint write failing ends it). */
+  /** Resolves when the relay has stopped. */
   get done(): Promise<void> {
     return this.running ?? Promise.resolve();
   }
