@@ -6,7 +6,8 @@ import type { Waker } from '../subscription';
  * committed; pokes are coalesced (at most one NOTIFY in flight, one more queued) so a burst
  * of appends costs a handful of NOTIFYs, and the NOTIFY is its own tiny transaction instead of
  * a part of every append (NOTIFY inside a transaction serializes commits on a global lock).
- * Every poke is followed by a NOTIFY sent after it, so no commit goes unannounced.
+ * Every poke is followed by a NOTIFY sent after it, so no commit goes unannounced; NOTIFYs are
+ * at least `minIntervalMs` apart, which bounds their cost under heavy append load.
  */
 export class Notifier {
   private sending = false;
@@ -16,11 +17,13 @@ export class Notifier {
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private sender: Promise<Client> | undefined;
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly channel: string,
     private readonly waker: Waker,
     private readonly listenConfig: ClientConfig,
+    private readonly minIntervalMs = 10,
   ) {}
 
   poke(): void {
@@ -31,6 +34,7 @@ export class Notifier {
       return;
     }
     this.sending = true;
+    const sentAt = Date.now();
     this.sendNotify()
       .catch(() => {
         // Subscribers fall back to polling; a lost wake-up only delays them.
@@ -39,11 +43,22 @@ export class Notifier {
         c?.then((client) => client.end()).catch(() => undefined);
       })
       .finally(() => {
-        this.sending = false;
-        if (this.queued) {
-          this.queued = false;
-          this.poke();
+        if (!this.queued) {
+          this.sending = false;
+          return;
         }
+        // Pokes arrived meanwhile: one more NOTIFY, after the minimum interval.
+        const again = setTimeout(
+          () => {
+            this.pending = undefined;
+            this.sending = false;
+            this.queued = false;
+            this.poke();
+          },
+          Math.max(0, sentAt + this.minIntervalMs - Date.now()),
+        );
+        again.unref();
+        this.pending = again;
       });
   }
 
@@ -111,6 +126,12 @@ export class Notifier {
       await l.end().catch(() => undefined);
     }
     // Let a NOTIFY in flight finish, then hang up.
+    this.queued = false;
+    if (this.pending) {
+      clearTimeout(this.pending);
+      this.pending = undefined;
+      this.sending = false;
+    }
     while (this.sending) await new Promise((r) => setTimeout(r, 5));
     const sender = this.sender;
     this.sender = undefined;
