@@ -25,7 +25,16 @@ if (versionOf('pnpm', env) !== version) {
     console.error(`nagare: installing pnpm ${version} into .tools/ (once)`);
     const install = spawnSync(
       'npm',
-      ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', toolsDir, `pnpm@${version}`],
+      [
+        'install',
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        '--prefix',
+        toolsDir,
+        `pnpm@${version}`,
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'], shell },
     );
     if (install.status !== 0) {

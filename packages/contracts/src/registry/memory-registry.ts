@@ -58,7 +58,11 @@ export class MemorySchemaRegistry implements SchemaRegistry {
   }
 
   /** Registers and returns the whole version; `restored` bypasses checks (replaying a persisted log). */
-  registerVersion(subject: string, schema: string, restored?: { id: number; version: number }): RegisteredSchema {
+  registerVersion(
+    subject: string,
+    schema: string,
+    restored?: { id: number; version: number },
+  ): RegisteredSchema {
     const text = canonicalSchema(schema);
     const versions = this.subjectVersions.get(subject) ?? [];
     const live = versions.filter((v) => !v.deleted);
@@ -109,7 +113,9 @@ export class MemorySchemaRegistry implements SchemaRegistry {
   }
 
   subjects(): string[] {
-    return [...this.subjectVersions.keys()].filter((s) => this.subjectVersions.get(s)!.some((v) => !v.deleted)).sort();
+    return [...this.subjectVersions.keys()]
+      .filter((s) => this.subjectVersions.get(s)!.some((v) => !v.deleted))
+      .sort();
   }
 
   versions(subject: string): number[] {
@@ -128,7 +134,9 @@ export class MemorySchemaRegistry implements SchemaRegistry {
   deleteSubject(subject: string, version?: number | 'latest'): number[] {
     const live = this.liveVersions(subject);
     const targets =
-      version === undefined ? live : [version === 'latest' ? live.at(-1) : live.find((v) => v.version === version)];
+      version === undefined
+        ? live
+        : [version === 'latest' ? live.at(-1) : live.find((v) => v.version === version)];
     const deleted: number[] = [];
     for (const v of targets) {
       if (!v) throw new SchemaRegistryError(`Version ${version} not found.`, 404, 40402);
