@@ -37,7 +37,7 @@ export function renderTopicsDoc(): string {
       out.push(
         `### ${v}`,
         '',
-        `${f?.json.doc ?? ''} Subject \`${subjectFor(t.name, v)}\`, schema [\`${rel}\`](../${rel}).`,
+        `${(f?.json as { doc?: string } | undefined)?.doc ?? ''} Subject \`${subjectFor(t.name, v)}\`, schema [\`${rel}\`](../${rel}).`,
         '',
       );
       const fields = (f?.json as { fields?: { name: string; type: unknown; doc?: string }[] }).fields ?? [];
