@@ -43,6 +43,12 @@ export async function configureHttpSecurity(
       });
   });
 
+  // API answers carry tokens and account data: never cache them anywhere.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
   app.enableCors({
     origin: [...allowed],
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
@@ -50,5 +56,8 @@ export async function configureHttpSecurity(
     exposedHeaders: ['retry-after'],
     credentials: false,
     maxAge: 600,
+    // After the origin check above (an onRequest hook): otherwise the CORS plugin would answer
+    // a refused origin's preflight itself with a header-less 204.
+    hook: 'preHandler',
   });
 }
