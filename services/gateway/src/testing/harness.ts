@@ -39,9 +39,12 @@ let counter = 0;
 
 export async function startGateway(
   env: Record<string, string> = {},
-  extra: { controllers?: Type<unknown>[] } = {},
+  extra: {
+    controllers?: Type<unknown>[] /** Share a database (not dropped on close). */;
+    db?: TestDatabase;
+  } = {},
 ): Promise<Harness> {
-  const db = await createTestDatabase('gateway');
+  const db = extra.db ?? (await createTestDatabase('gateway'));
   let module: Type<unknown> | DynamicModule = GatewayModule;
   if (extra.controllers) {
     @Module({ imports: [GatewayModule], controllers: extra.controllers })
@@ -97,7 +100,7 @@ export async function startGateway(
     },
     async close() {
       await service.shutdown('test');
-      await db.drop();
+      if (!extra.db) await db.drop();
     },
   };
 }
