@@ -25,7 +25,7 @@ type ModuleRef = Type<unknown> | DynamicModule | Promise<DynamicModule> | Forwar
 export interface ServiceOptions<S extends z.ZodObject> {
   /** Service name: log field, metrics label. */
   name: string;
-  /** The service's root Nest module. May be built from the validated config. */
+  /** The service's root Nest module, or an arrow function building it from the validated config. */
   module: ModuleRef | ((config: z.infer<S> & BaseConfig) => ModuleRef);
   /** zod object keyed by environment variable name; merged with the kit's base variables. */
   config?: S;
