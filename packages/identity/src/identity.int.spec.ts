@@ -78,6 +78,17 @@ describeWithServer('postgres', 'Identity on PostgreSQL', () => {
     });
   });
 
+  it('first admin bootstrap needs a single connection (no pool deadlock)', async () => {
+    const single = new Pool({ connectionString: db.url, max: 1 });
+    try {
+      const fresh = new Identity({ pool: single, schema: 'single_conn_ident' });
+      await fresh.migrate();
+      expect((await fresh.ensureFirstAdmin())?.username).toBe('admin');
+    } finally {
+      await single.end();
+    }
+  });
+
   describe('users', () => {
     it('creates users with hashed passwords and refuses duplicates case-insensitively', async () => {
       const name = uniqueName('alice');

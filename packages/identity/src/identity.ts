@@ -59,9 +59,11 @@ export class Identity {
         return undefined;
       }
       const password = randomBytes(18).toString('base64url');
-      // The insert goes through the store (hashing, validation); the advisory lock held by this
-      // transaction keeps concurrent starters out until it commits.
-      await this.users.create({ username: 'admin', password, role: 'admin', mustChangePassword: true });
+      // Inserted in this transaction: the advisory lock keeps concurrent starters out until it commits.
+      await this.users.create(
+        { username: 'admin', password, role: 'admin', mustChangePassword: true },
+        client,
+      );
       await client.query('COMMIT');
       return { username: 'admin', password };
     } catch (err) {

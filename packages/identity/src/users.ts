@@ -76,7 +76,8 @@ export class UserStore {
     private readonly onPasswordChanged: (userId: string) => Promise<void>,
   ) {}
 
-  async create(input: CreateUser): Promise<User> {
+  /** `db` lets a caller run the insert inside its own transaction (first-admin bootstrap). */
+  async create(input: CreateUser, db: Pick<Pool, 'query'> = this.pool): Promise<User> {
     const username = normalizeUsername(input.username);
     if (!isRole(input.role))
       throw new IdentityError('invalid_role', `unknown role ${JSON.stringify(input.role)}`);
@@ -84,7 +85,7 @@ export class UserStore {
     if (problem) throw new IdentityError('weak_password', problem);
     const hash = await this.hasher.hash(input.password);
     try {
-      const { rows } = await this.pool.query<UserRow>(
+      const { rows } = await db.query<UserRow>(
         `INSERT INTO ${this.q}.users (id, username, password_hash, role, must_change_password)
          VALUES ($1, $2, $3, $4, $5) RETURNING *`,
         [randomUUID(), username, hash, input.role, input.mustChangePassword ?? false],
