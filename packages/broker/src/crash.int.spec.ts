@@ -79,9 +79,9 @@ describe('kill -9 during a produce stream', () => {
               acks: -1,
               messages: values.map((value) => ({ partition, value })),
             });
-            values.forEach((value, i) =>
-              acked.push({ partition, offset: Number(meta!.baseOffset) + i, value }),
-            );
+            values.forEach((value, i) => {
+              acked.push({ partition, offset: Number(meta!.baseOffset) + i, value });
+            });
           } catch {
             return; // the broker died mid-request: not acknowledged
           }
