@@ -97,4 +97,39 @@ describeWithKcat('kcat (librdkafka 2.0) against the broker', () => {
     const again = await kcat(['-b', b, '-G', 'kcat-group', 'codecs', '-e', '-q'], undefined, 30_000);
     expect(again.trim()).toBe('');
   }, 60_000);
+
+  it('authenticates librdkafka with SASL SCRAM-SHA-256 and PLAIN', async () => {
+    const secured = await testBroker({ sasl: { users: { bob: 'pw-bob' } } });
+    try {
+      const sb = secured.brokers[0]!;
+      for (const mech of ['SCRAM-SHA-256', 'PLAIN']) {
+        const auth = ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', `sasl.mechanisms=${mech}`];
+        const creds = ['-X', 'sasl.username=bob', '-X', 'sasl.password=pw-bob'];
+        await kcat(['-b', sb, '-P', '-t', 'secured', ...auth, ...creds], `${mech}\n`);
+        const out = await kcat([
+          '-b',
+          sb,
+          '-C',
+          '-t',
+          'secured',
+          '-o',
+          'beginning',
+          '-e',
+          '-q',
+          ...auth,
+          ...creds,
+        ]);
+        expect(out).toContain(mech);
+        await expect(
+          kcat(
+            ['-b', sb, '-L', ...auth, '-X', 'sasl.username=bob', '-X', 'sasl.password=nope'],
+            undefined,
+            5000,
+          ),
+        ).rejects.toThrow();
+      }
+    } finally {
+      await secured.cleanup();
+    }
+  }, 30_000);
 });

@@ -81,7 +81,9 @@ export function scramExchange(opts: SaslOptions): SaslExchange {
       round = 2;
       const a = scramAttrs(text);
       const proof = Buffer.from(a.get('p') ?? '', 'base64');
-      if (a.get('r') !== nonce) return { error: 'SCRAM nonce mismatch' };
+      // librdkafka (through 2.x) sends client nonce + full server nonce; Kafka accepts any
+      // final nonce that ends with the server's, and so do we (the random part still binds it).
+      if (!(a.get('r') ?? '').endsWith(nonce)) return { error: 'SCRAM nonce mismatch' };
       const finalWithoutProof = text.slice(0, text.lastIndexOf(',p='));
       const authMessage = `${clientFirstBare},${serverFirst},${finalWithoutProof}`;
       const clientKey = hmac(salted, 'Client Key');
