@@ -97,6 +97,10 @@ type Handler = (
 ) => Buffer | null | undefined | Promise<Buffer | null | undefined>;
 
 const EMPTY = Buffer.alloc(0);
+/** Kafka's fetch.max.bytes default: caps what one Fetch may ask the broker to read. */
+export const MAX_FETCH_BYTES = 55 * 1024 * 1024;
+/** Each partition holds open files; a cap keeps one request from exhausting descriptors. */
+export const MAX_PARTITIONS = 1000;
 
 /**
  * The broker's request handlers over its state (topics, groups, committed offsets, producer
@@ -258,7 +262,7 @@ export class BrokerCore {
   }
 
   private readFetch(req: FetchRequest): { response: FetchResponse; bytes: number; error: boolean } {
-    let budget = req.maxBytes;
+    let budget = Math.min(req.maxBytes, MAX_FETCH_BYTES);
     let bytes = 0;
     let error = false;
     const topics = req.topics.map((t) => ({
@@ -278,7 +282,7 @@ export class BrokerCore {
         }
         const hw = log.logEndOffset;
         // KIP-74: the first non-empty partition may exceed the budget by one batch.
-        const limit = Math.max(0, Math.min(p.partitionMaxBytes, budget));
+        const limit = Math.max(0, Math.min(p.partitionMaxBytes, budget, MAX_FETCH_BYTES));
         const r =
           limit > 0 || bytes === 0
             ? log.read(p.fetchOffset, Math.max(limit, 1))
@@ -554,7 +558,7 @@ export class BrokerCore {
       return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `topic ${name} already exists` };
     }
     const count = partitions === -1 ? this.opts.defaultPartitions : partitions;
-    if (count <= 0 || count > 10_000) {
+    if (count <= 0 || count > MAX_PARTITIONS) {
       return {
         errorCode: ErrorCode.INVALID_PARTITIONS,
         errorMessage: `invalid partition count ${partitions}`,
@@ -610,7 +614,7 @@ export class BrokerCore {
           errorMessage: 'unknown topic',
         };
       }
-      if (t.count <= topic.partitions.length || t.count > 10_000) {
+      if (t.count <= topic.partitions.length || t.count > MAX_PARTITIONS) {
         return {
           name: t.name,
           errorCode: ErrorCode.INVALID_PARTITIONS,

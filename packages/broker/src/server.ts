@@ -87,7 +87,18 @@ export class Connection {
           this.close();
           return;
         }
-        if (response) this.socket.write(response);
+        // Back-pressure: a client that does not read its answers stops being served.
+        if (response && !this.socket.write(response) && !this.session.closed) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              this.socket.off('drain', done);
+              this.socket.off('close', done);
+              resolve();
+            };
+            this.socket.on('drain', done);
+            this.socket.on('close', done);
+          });
+        }
         if (this.session.closed) {
           // e.g. failed authentication: the answer goes out, then the socket closes
           this.socket.end();
