@@ -6,7 +6,10 @@ export interface CommittedOffset {
   metadata: string | null;
 }
 
-type Line = { g: string; t: string; p: number; o: number; m: string | null } | { g: string; deleted: true };
+type Line =
+  | { g: string; t: string; p: number; o: number; m: string | null }
+  | { g: string; deleted: true }
+  | { deletedTopic: string };
 
 /**
  * Committed offsets, persisted as an append-only JSON-lines file (one line per commit).
@@ -32,7 +35,8 @@ export class OffsetStore {
         } catch {
           continue; // torn write at the tail
         }
-        if ('deleted' in line) this.groups.delete(line.g);
+        if ('deletedTopic' in line) this.dropTopic(line.deletedTopic);
+        else if ('deleted' in line) this.groups.delete(line.g);
         else this.set(line.g, line.t, line.p, { offset: line.o, metadata: line.m });
       }
     }
@@ -100,11 +104,17 @@ export class OffsetStore {
     fs.writeSync(this.fd, `${JSON.stringify({ g: group, deleted: true })}\n`);
   }
 
-  /** Drops the offsets of a deleted topic. */
+  /** Drops the offsets of a deleted topic, so a topic re-created under the same name starts clean. */
   deleteTopic(topic: string): void {
-    for (const offsets of this.groups.values()) {
+    this.dropTopic(topic);
+    fs.writeSync(this.fd, `${JSON.stringify({ deletedTopic: topic })}\n`);
+  }
+
+  private dropTopic(topic: string): void {
+    for (const [g, offsets] of this.groups) {
       for (const tp of [...offsets.keys()])
         if (tp.slice(0, tp.lastIndexOf(':')) === topic) offsets.delete(tp);
+      if (offsets.size === 0) this.groups.delete(g);
     }
   }
 

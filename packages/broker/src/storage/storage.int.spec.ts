@@ -187,12 +187,15 @@ describe('OffsetStore', () => {
     a.commit('g', [{ topic: 'x', partition: 0, offset: 7, metadata: null }]);
     a.commit('gone', [{ topic: 'x', partition: 0, offset: 1, metadata: null }]);
     a.deleteGroup('gone');
+    a.commit('other', [{ topic: 'dropped', partition: 0, offset: 3, metadata: null }]);
+    a.deleteTopic('dropped');
     a.close();
     fs.appendFileSync(path.join(t.path, 'offsets.jsonl'), '{"g":"g","t":"x","p":0,"o":');
     const b = new OffsetStore(t.path, false);
     expect(b.get('g', 'x', 0)).toEqual({ offset: 7, metadata: null });
     expect(b.get('g', 'x', 1)).toEqual({ offset: 9, metadata: 'm' });
     expect(b.has('gone')).toBe(false);
+    expect(b.get('other', 'dropped', 0)).toBeUndefined();
     b.close();
   });
 });
