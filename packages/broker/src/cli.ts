@@ -57,7 +57,7 @@ export function registerBrokerCommand(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus /metrics on this port', int('--metrics-port'))
     .option('--partitions <n>', 'partitions of auto-created topics', int('--partitions'), 1)
     .option('--fsync <policy>', 'batch | interval | none', 'interval')
-    .option('--no-auto-create-topics', 'refuse Metadata requests for unknown topics')
+    .option('--no-auto-create-topics', 'never create topics on a Metadata request for an unknown one')
     .option(
       '--rebalance-delay-ms <ms>',
       'initial consumer-group rebalance delay',

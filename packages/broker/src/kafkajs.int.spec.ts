@@ -1,3 +1,4 @@
+import { tempDir } from '@nagare/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { testBroker } from './testing/helpers';
 
@@ -210,5 +211,47 @@ describe('kafkajs 2.2.4 against the broker', () => {
     expect(committed.size).toBe(total);
     const twice = [...committed].filter(([, n]) => n > 1);
     expect(twice).toEqual([]);
+  }, 60_000);
+
+  it('resumes a group from its committed offsets after a broker restart', async () => {
+    const dir = tempDir('nagare-restart-');
+    const readAvailable = async (b: Broker, expected: number) => {
+      const kafka = kafkaFor(b, 'restart');
+      const consumer = kafka.consumer({ groupId: 'restart-group', maxWaitTimeInMs: 50 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'restart-t', fromBeginning: true });
+      const values: string[] = [];
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          values.push(message.value!.toString());
+        },
+      });
+      const deadline = Date.now() + 15_000;
+      while (values.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300)); // a chance to see anything unexpected
+      await consumer.disconnect(); // commits what was processed
+      return values;
+    };
+    const produce = async (b: Broker, from: number, n: number) => {
+      const producer = kafkaFor(b).producer();
+      await producer.connect();
+      await producer.send({
+        topic: 'restart-t',
+        messages: Array.from({ length: n }, (_, i) => ({ value: `r${from + i}` })),
+      });
+      await producer.disconnect();
+    };
+    try {
+      const first = await testBroker({ dataDir: dir.path });
+      await produce(first, 0, 10);
+      expect(await readAvailable(first, 10)).toHaveLength(10);
+      await first.stop();
+      const second = await testBroker({ dataDir: dir.path });
+      await produce(second, 10, 5);
+      expect(await readAvailable(second, 5)).toEqual(['r10', 'r11', 'r12', 'r13', 'r14']);
+      await second.stop();
+    } finally {
+      dir.cleanup();
+    }
   }, 60_000);
 });
