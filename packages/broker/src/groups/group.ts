@@ -307,6 +307,11 @@ export class Group {
 
   private expire(m: Member): void {
     if (this.members.get(m.id) !== m || m.joinWaiter) return;
+    if (m.syncWaiter) {
+      // Waiting for the leader's assignment is not silence; a dead leader is evicted on its own.
+      this.touch(m);
+      return;
+    }
     this.removeMember(m);
     this.memberGone();
   }

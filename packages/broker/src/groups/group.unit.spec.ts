@@ -112,4 +112,22 @@ describe('Group (classic protocol)', () => {
     const r = await g.join(joinReq('', { protocols: [{ name: 'range', metadata: meta }] }), 'c2', 'h');
     expect(r.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   });
+
+  it('a leader that dies before SyncGroup sends its followers back to join; waiting followers are not evicted', async () => {
+    const a = await joinNew(g, 'c1');
+    await a.answer;
+    const b = await joinNew(g, 'c2');
+    const [ra] = await Promise.all([g.join(joinReq(a.id), 'c1', 'h'), b.answer]);
+    expect(ra.leader).toBe(a.id);
+    const waiting = g.sync(b.id, 2, []);
+    // a never syncs nor heartbeats: its session (200 ms) ends, b's does not while it waits.
+    expect(await waiting).toEqual({
+      errorCode: ErrorCode.REBALANCE_IN_PROGRESS,
+      assignment: Buffer.alloc(0),
+    });
+    expect(g.members.has(a.id)).toBe(false);
+    expect(g.members.has(b.id)).toBe(true);
+    const rb = await g.join(joinReq(b.id), 'c2', 'h');
+    expect(rb).toMatchObject({ errorCode: 0, generationId: 3, leader: b.id });
+  });
 });
