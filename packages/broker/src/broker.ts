@@ -356,13 +356,15 @@ export class BrokerCore {
               offset: -1,
             };
           }
-          const offset =
-            p.timestamp === -2
-              ? log.logStartOffset
-              : p.timestamp === -1
-                ? log.logEndOffset
-                : log.offsetForTimestamp(p.timestamp);
-          return { partition: p.partition, errorCode: ErrorCode.NONE, timestamp: -1, offset };
+          if (p.timestamp === -2 || p.timestamp === -1) {
+            const offset = p.timestamp === -2 ? log.logStartOffset : log.logEndOffset;
+            return { partition: p.partition, errorCode: ErrorCode.NONE, timestamp: -1, offset };
+          }
+          return {
+            partition: p.partition,
+            errorCode: ErrorCode.NONE,
+            ...log.offsetForTimestamp(p.timestamp),
+          };
         }),
       })),
     });

@@ -208,24 +208,29 @@ export class PartitionLog {
   }
 
   /**
-   * First offset whose record timestamp is >= ts, or -1. Records of uncompressed and gzip
-   * batches are inspected; for other codecs the batch's base offset is answered.
+   * First record whose timestamp is >= ts, as { offset, timestamp }, or offset -1. Records of
+   * uncompressed and gzip batches are inspected; for other codecs (and LogAppendTime) the
+   * batch's base offset and max timestamp are answered.
    */
-  offsetForTimestamp(ts: number): number {
+  offsetForTimestamp(ts: number): { offset: number; timestamp: number } {
     for (const seg of this.segments) {
       if (seg.maxTimestamp < ts) continue;
       let pos = seg.positionForTimestamp(ts);
       while (pos >= 0 && pos + BATCH_HEADER_SIZE <= seg.size) {
         const h = readBatchHeader(seg.readAt(pos, BATCH_HEADER_SIZE));
         if (h.maxTimestamp >= ts) {
-          if (!canDecodeRecords(h.attributes) || h.attributes & ATTR_LOG_APPEND_TIME) return h.baseOffset;
+          if (!canDecodeRecords(h.attributes) || h.attributes & ATTR_LOG_APPEND_TIME) {
+            return { offset: h.baseOffset, timestamp: h.maxTimestamp };
+          }
           const rec = decodeRecords(seg.read(pos, h.size)).find((r) => r.timestamp >= ts);
-          return rec ? rec.offset : h.baseOffset;
+          return rec
+            ? { offset: rec.offset, timestamp: rec.timestamp }
+            : { offset: h.baseOffset, timestamp: h.maxTimestamp };
         }
         pos += h.size;
       }
     }
-    return -1;
+    return { offset: -1, timestamp: -1 };
   }
 
   flushIfDirty(): void {

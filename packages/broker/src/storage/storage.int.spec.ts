@@ -149,10 +149,10 @@ describe('PartitionLog', () => {
       ]),
     );
     log.append(buildBatch([{ value: 'c', timestamp: 300 }]));
-    expect(log.offsetForTimestamp(50)).toBe(0);
-    expect(log.offsetForTimestamp(150)).toBe(1);
-    expect(log.offsetForTimestamp(300)).toBe(2);
-    expect(log.offsetForTimestamp(301)).toBe(-1);
+    expect(log.offsetForTimestamp(50)).toEqual({ offset: 0, timestamp: 100 });
+    expect(log.offsetForTimestamp(150)).toEqual({ offset: 1, timestamp: 200 });
+    expect(log.offsetForTimestamp(300)).toEqual({ offset: 2, timestamp: 300 });
+    expect(log.offsetForTimestamp(301)).toEqual({ offset: -1, timestamp: -1 });
     log.close();
   });
 
