@@ -45,9 +45,10 @@ describeWithKcat('kcat (librdkafka 2.0) against the broker', () => {
     expect(out).toContain('topic "codecs" with 4 partitions');
   });
 
-  it('produces and consumes plain records', async () => {
+  it('produces (idempotent) and consumes plain records', async () => {
     const lines = Array.from({ length: 200 }, (_, i) => `line-${i}`);
-    await kcat(['-b', b, '-P', '-t', 'plain'], `${lines.join('\n')}\n`);
+    // Idempotent librdkafka producer: InitProducerId, sequence numbers, acks=all.
+    await kcat(['-b', b, '-P', '-t', 'plain', '-X', 'enable.idempotence=true'], `${lines.join('\n')}\n`);
     const out = await kcat([
       '-b',
       b,
