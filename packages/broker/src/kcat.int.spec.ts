@@ -123,11 +123,11 @@ describeWithKcat('kcat (librdkafka 2.0) against the broker', () => {
         expect(out).toContain(mech);
         await expect(
           kcat(
-            ['-b', sb, '-L', ...auth, '-X', 'sasl.username=bob', '-X', 'sasl.password=nope'],
+            ['-b', sb, '-L', '-m', '1', ...auth, '-X', 'sasl.username=bob', '-X', 'sasl.password=nope'],
             undefined,
             5000,
           ),
-        ).rejects.toThrow();
+        ).rejects.toThrow(/SASL authentication error/);
       }
     } finally {
       await secured.cleanup();
