@@ -88,6 +88,8 @@ export interface Session {
   sasl?: SaslExchange;
   user?: string;
   closed: boolean;
+  /** Ends a long-polling Fetch early (the connection closed). */
+  wake?: () => void;
 }
 
 type Handler = (
@@ -322,6 +324,7 @@ export class BrokerCore {
         const done = () => {
           clearTimeout(timer);
           this.stopWaiters.delete(done);
+          s.wake = undefined;
           for (const log of logs) this.appendWaiters.get(log)?.delete(done);
           resolve();
         };
@@ -335,6 +338,7 @@ export class BrokerCore {
           set.add(done);
         }
         this.stopWaiters.add(done);
+        s.wake = done;
       });
     }
   }

@@ -158,6 +158,7 @@ export class Connection {
   close(): void {
     if (this.session.closed && this.socket.destroyed) return;
     this.session.closed = true;
+    this.session.wake?.();
     this.queue.length = 0;
     this.socket.destroy();
   }
