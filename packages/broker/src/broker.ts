@@ -2,60 +2,55 @@ import { type SaslExchange, type SaslOptions, saslExchange } from './auth/sasl';
 import { Group } from './groups/group';
 import { OffsetStore } from './groups/offsetStore';
 import { ApiKey, SUPPORTED_VERSIONS } from './protocol/apiKeys';
-import { decodeApiVersionsRequest } from './protocol/apiVersions/request';
-import { encodeApiVersionsResponse } from './protocol/apiVersions/response';
-import { decodeCreatePartitionsRequest } from './protocol/createPartitions/request';
-import { encodeCreatePartitionsResponse } from './protocol/createPartitions/response';
-import { decodeCreateTopicsRequest } from './protocol/createTopics/request';
-import { encodeCreateTopicsResponse } from './protocol/createTopics/response';
+import { decodeApiVersionsRequest, encodeApiVersionsResponse } from './protocol/apiVersions';
+import { decodeCreatePartitionsRequest, encodeCreatePartitionsResponse } from './protocol/createPartitions';
+import { decodeCreateTopicsRequest, encodeCreateTopicsResponse } from './protocol/createTopics';
 import type { Decoder } from './protocol/decoder';
-import { decodeDeleteGroupsRequest } from './protocol/deleteGroups/request';
-import { encodeDeleteGroupsResponse } from './protocol/deleteGroups/response';
-import { decodeDeleteTopicsRequest } from './protocol/deleteTopics/request';
-import { encodeDeleteTopicsResponse } from './protocol/deleteTopics/response';
-import { decodeDescribeConfigsRequest } from './protocol/describeConfigs/request';
+import { decodeDeleteGroupsRequest, encodeDeleteGroupsResponse } from './protocol/deleteGroups';
+import { decodeDeleteTopicsRequest, encodeDeleteTopicsResponse } from './protocol/deleteTopics';
 import {
   type DescribeConfigsResult,
+  decodeDescribeConfigsRequest,
   encodeDescribeConfigsResponse,
-} from './protocol/describeConfigs/response';
-import { decodeDescribeGroupsRequest } from './protocol/describeGroups/request';
-import { type DescribedGroup, encodeDescribeGroupsResponse } from './protocol/describeGroups/response';
+} from './protocol/describeConfigs';
+import {
+  type DescribedGroup,
+  decodeDescribeGroupsRequest,
+  encodeDescribeGroupsResponse,
+} from './protocol/describeGroups';
 import { type Encoder, responseEncoder } from './protocol/encoder';
 import { ErrorCode } from './protocol/errors';
-import { decodeFetchRequest, type FetchRequest } from './protocol/fetch/request';
 import {
+  decodeFetchRequest,
   encodeFetchResponse,
   type FetchPartitionResponse,
+  type FetchRequest,
   type FetchResponse,
-} from './protocol/fetch/response';
-import { decodeFindCoordinatorRequest } from './protocol/findCoordinator/request';
-import { encodeFindCoordinatorResponse } from './protocol/findCoordinator/response';
-import { decodeHeartbeatRequest } from './protocol/heartbeat/request';
-import { encodeHeartbeatResponse } from './protocol/heartbeat/response';
-import { decodeInitProducerIdRequest } from './protocol/initProducerId/request';
-import { encodeInitProducerIdResponse } from './protocol/initProducerId/response';
-import { decodeJoinGroupRequest } from './protocol/joinGroup/request';
-import { encodeJoinGroupResponse } from './protocol/joinGroup/response';
-import { decodeLeaveGroupRequest } from './protocol/leaveGroup/request';
-import { encodeLeaveGroupResponse } from './protocol/leaveGroup/response';
-import { decodeListGroupsRequest } from './protocol/listGroups/request';
-import { encodeListGroupsResponse } from './protocol/listGroups/response';
-import { decodeListOffsetsRequest } from './protocol/listOffsets/request';
-import { encodeListOffsetsResponse } from './protocol/listOffsets/response';
-import { decodeMetadataRequest } from './protocol/metadata/request';
-import { encodeMetadataResponse, type MetadataResponse } from './protocol/metadata/response';
-import { decodeOffsetCommitRequest } from './protocol/offsetCommit/request';
-import { encodeOffsetCommitResponse } from './protocol/offsetCommit/response';
-import { decodeOffsetFetchRequest } from './protocol/offsetFetch/request';
-import { encodeOffsetFetchResponse, type OffsetFetchResponse } from './protocol/offsetFetch/response';
-import { decodeProduceRequest } from './protocol/produce/request';
-import { encodeProduceResponse, type ProducePartitionResponse } from './protocol/produce/response';
+} from './protocol/fetch';
+import { decodeFindCoordinatorRequest, encodeFindCoordinatorResponse } from './protocol/findCoordinator';
+import { decodeHeartbeatRequest, encodeHeartbeatResponse } from './protocol/heartbeat';
+import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './protocol/initProducerId';
+import { decodeJoinGroupRequest, encodeJoinGroupResponse } from './protocol/joinGroup';
+import { decodeLeaveGroupRequest, encodeLeaveGroupResponse } from './protocol/leaveGroup';
+import { decodeListGroupsRequest, encodeListGroupsResponse } from './protocol/listGroups';
+import { decodeListOffsetsRequest, encodeListOffsetsResponse } from './protocol/listOffsets';
+import { decodeMetadataRequest, encodeMetadataResponse, type MetadataResponse } from './protocol/metadata';
+import { decodeOffsetCommitRequest, encodeOffsetCommitResponse } from './protocol/offsetCommit';
+import {
+  decodeOffsetFetchRequest,
+  encodeOffsetFetchResponse,
+  type OffsetFetchResponse,
+} from './protocol/offsetFetch';
+import {
+  decodeProduceRequest,
+  encodeProduceResponse,
+  type ProducePartitionResponse,
+} from './protocol/produce';
 import { BATCH, BATCH_LOG_OVERHEAD, batchProblem } from './protocol/recordBatch';
 import type { RequestHeader } from './protocol/requestHeader';
-import { decodeSaslAuthenticateRequest, decodeSaslHandshakeRequest } from './protocol/sasl/request';
-import { encodeSaslAuthenticateResponse, encodeSaslHandshakeResponse } from './protocol/sasl/response';
-import { decodeSyncGroupRequest } from './protocol/syncGroup/request';
-import { encodeSyncGroupResponse } from './protocol/syncGroup/response';
+import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateResponse } from './protocol/saslAuthenticate';
+import { decodeSaslHandshakeRequest, encodeSaslHandshakeResponse } from './protocol/saslHandshake';
+import { decodeSyncGroupRequest, encodeSyncGroupResponse } from './protocol/syncGroup';
 import type { FsyncPolicy, PartitionLog } from './storage/partitionLog';
 import {
   DEFAULT_TOPIC_CONFIG,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../protocol/errors';
-import type { JoinGroupRequest } from '../protocol/joinGroup/request';
-import type { JoinGroupResponse } from '../protocol/joinGroup/response';
+import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/joinGroup';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 

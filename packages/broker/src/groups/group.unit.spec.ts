@@ -1,5 +1,5 @@
 import { ErrorCode } from '../protocol/errors';
-import type { JoinGroupRequest } from '../protocol/joinGroup/request';
+import type { JoinGroupRequest } from '../protocol/joinGroup';
 import { Group } from './group';
 
 const meta = Buffer.from([0, 1]);

@@ -1,27 +1,27 @@
 import { gzipSync } from 'node:zlib';
 import { ApiKey, SUPPORTED_VERSIONS } from './apiKeys';
-import { decodeApiVersionsRequest } from './apiVersions/request';
+import { decodeApiVersionsRequest } from './apiVersions';
 import { crc32c } from './crc32c';
-import { decodeCreatePartitionsRequest } from './createPartitions/request';
-import { decodeCreateTopicsRequest } from './createTopics/request';
+import { decodeCreatePartitionsRequest } from './createPartitions';
+import { decodeCreateTopicsRequest } from './createTopics';
 import { DecodeError, Decoder } from './decoder';
-import { decodeDeleteGroupsRequest } from './deleteGroups/request';
-import { decodeDeleteTopicsRequest } from './deleteTopics/request';
-import { decodeDescribeConfigsRequest } from './describeConfigs/request';
-import { decodeDescribeGroupsRequest } from './describeGroups/request';
+import { decodeDeleteGroupsRequest } from './deleteGroups';
+import { decodeDeleteTopicsRequest } from './deleteTopics';
+import { decodeDescribeConfigsRequest } from './describeConfigs';
+import { decodeDescribeGroupsRequest } from './describeGroups';
 import { Encoder } from './encoder';
-import { decodeFetchRequest } from './fetch/request';
-import { decodeFindCoordinatorRequest } from './findCoordinator/request';
-import { decodeHeartbeatRequest } from './heartbeat/request';
-import { decodeInitProducerIdRequest } from './initProducerId/request';
-import { decodeJoinGroupRequest } from './joinGroup/request';
-import { decodeLeaveGroupRequest } from './leaveGroup/request';
-import { decodeListGroupsRequest } from './listGroups/request';
-import { decodeListOffsetsRequest } from './listOffsets/request';
-import { decodeMetadataRequest } from './metadata/request';
-import { decodeOffsetCommitRequest } from './offsetCommit/request';
-import { decodeOffsetFetchRequest } from './offsetFetch/request';
-import { decodeProduceRequest } from './produce/request';
+import { decodeFetchRequest } from './fetch';
+import { decodeFindCoordinatorRequest } from './findCoordinator';
+import { decodeHeartbeatRequest } from './heartbeat';
+import { decodeInitProducerIdRequest } from './initProducerId';
+import { decodeJoinGroupRequest } from './joinGroup';
+import { decodeLeaveGroupRequest } from './leaveGroup';
+import { decodeListGroupsRequest } from './listGroups';
+import { decodeListOffsetsRequest } from './listOffsets';
+import { decodeMetadataRequest } from './metadata';
+import { decodeOffsetCommitRequest } from './offsetCommit';
+import { decodeOffsetFetchRequest } from './offsetFetch';
+import { decodeProduceRequest } from './produce';
 import {
   assembleBatch,
   BATCH,
@@ -32,8 +32,9 @@ import {
   readBatchHeader,
   rewriteCrc,
 } from './recordBatch';
-import { decodeSaslAuthenticateRequest, decodeSaslHandshakeRequest } from './sasl/request';
-import { decodeSyncGroupRequest } from './syncGroup/request';
+import { decodeSaslAuthenticateRequest } from './saslAuthenticate';
+import { decodeSaslHandshakeRequest } from './saslHandshake';
+import { decodeSyncGroupRequest } from './syncGroup';
 
 // kafkajs' own batch encoder, to check our CRC and layout against an independent writer.
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as {
@@ -226,6 +227,17 @@ describe('request decoder fuzz', () => {
 
   it('has a decoder for every advertised API', () => {
     expect(Object.keys(decoders).sort()).toEqual(Object.keys(SUPPORTED_VERSIONS).sort());
+  });
+
+  it('has a decoder and an encoder (./<api>/v<N>/request.ts, response.ts) for every advertised version', () => {
+    for (const [name, key] of Object.entries(ApiKey)) {
+      const dir = name[0]!.toLowerCase() + name.slice(1);
+      const mod = require(`./${dir}`) as { requestDecoders: object; responseEncoders: object };
+      const [min, max] = SUPPORTED_VERSIONS[key]!;
+      const advertised = Array.from({ length: max - min + 1 }, (_, i) => String(min + i));
+      expect([name, Object.keys(mod.requestDecoders)]).toEqual([name, advertised]);
+      expect([name, Object.keys(mod.responseEncoders)]).toEqual([name, advertised]);
+    }
   });
 
   it('never throws anything but DecodeError on random or mutated bytes', () => {
