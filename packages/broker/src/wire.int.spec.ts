@@ -99,6 +99,17 @@ describe('wire behaviour', () => {
     c.close();
   });
 
+  it('sends no answer to acks=0 produce requests and keeps later answers in order', async () => {
+    const c = await RawClient.connect(broker.port);
+    await c.request(ApiKey.Metadata, 4, metadataBody('acks0', true));
+    c.send(ApiKey.Produce, 7, produceBody('acks0', buildBatch([{ value: 'fire' }]), 0));
+    const id = c.send(ApiKey.ApiVersions, 2, () => {});
+    const frame = await c.next();
+    expect(frame!.readInt32BE(0)).toBe(id);
+    expect(broker.core.topics.get('acks0')!.partitions[0]!.logEndOffset).toBe(1);
+    c.close();
+  });
+
   it('answers a retried idempotent batch with its original offset, never error 46', async () => {
     const c = await RawClient.connect(broker.port);
     await c.request(ApiKey.Metadata, 4, metadataBody('idem-wire', true));
