@@ -748,6 +748,7 @@ export class BrokerCore {
 
   flush(): void {
     for (const log of this.topics.logs()) log.flushIfDirty();
+    this.offsets.flushIfDirty();
   }
 
   close(): void {

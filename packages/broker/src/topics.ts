@@ -29,10 +29,16 @@ export class TopicStore {
     for (const name of fs.readdirSync(this.root)) {
       const meta = path.join(this.root, name, 'topic.json');
       if (!fs.existsSync(meta)) continue; // creation interrupted before the metadata landed
-      const { partitions, overrides } = JSON.parse(fs.readFileSync(meta, 'utf8')) as {
-        partitions: number;
-        overrides: Partial<TopicConfig>;
-      };
+      let parsed: { partitions: number; overrides: Partial<TopicConfig> };
+      try {
+        parsed = JSON.parse(fs.readFileSync(meta, 'utf8'));
+      } catch (err) {
+        throw new Error(`cannot read topic metadata ${meta}: ${(err as Error).message}`);
+      }
+      const { partitions, overrides } = parsed;
+      if (!Number.isInteger(partitions) || partitions <= 0) {
+        throw new Error(`topic metadata ${meta} has an invalid partition count`);
+      }
       this.open(name, partitions, overrides);
     }
   }

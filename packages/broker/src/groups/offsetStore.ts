@@ -19,6 +19,7 @@ export class OffsetStore {
   private readonly groups = new Map<string, Map<string, CommittedOffset>>();
   private fd: number;
   private readonly file: string;
+  private dirty = false;
 
   constructor(
     dir: string,
@@ -75,6 +76,14 @@ export class OffsetStore {
     });
     fs.writeSync(this.fd, `${lines.join('\n')}\n`);
     if (this.fsync) fs.fsyncSync(this.fd);
+    else this.dirty = true;
+  }
+
+  /** fsync for the 'interval' policy. */
+  flushIfDirty(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    fs.fsyncSync(this.fd);
   }
 
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
