@@ -1,6 +1,7 @@
 import { type SaslExchange, type SaslOptions, saslExchange } from './auth/sasl';
 import { Group } from './groups/group';
 import { OffsetStore } from './groups/offsetStore';
+import { decodeAlterConfigsRequest, encodeAlterConfigsResponse } from './protocol/alterConfigs';
 import { ApiKey, SUPPORTED_VERSIONS } from './protocol/apiKeys';
 import { decodeApiVersionsRequest, encodeApiVersionsResponse } from './protocol/apiVersions';
 import { decodeCreatePartitionsRequest, encodeCreatePartitionsResponse } from './protocol/createPartitions';
@@ -136,6 +137,7 @@ export class BrokerCore {
       [ApiKey.DeleteTopics]: (h, d) => this.deleteTopics(h, d),
       [ApiKey.CreatePartitions]: (h, d) => this.createPartitions(h, d),
       [ApiKey.DescribeConfigs]: (h, d) => this.describeConfigs(h, d),
+      [ApiKey.AlterConfigs]: (h, d) => this.alterConfigs(h, d),
       [ApiKey.InitProducerId]: (h, d) => this.initProducerId(h, d),
       [ApiKey.SaslHandshake]: (h, d, s) => this.saslHandshake(h, d, s),
       [ApiKey.SaslAuthenticate]: (h, d, s) => this.saslAuthenticate(h, d, s),
@@ -669,6 +671,29 @@ export class BrokerCore {
       };
     });
     return this.reply(h, encodeDescribeConfigsResponse, { results });
+  }
+
+  private alterConfigs(h: RequestHeader, d: Decoder): Buffer {
+    const req = decodeAlterConfigsRequest(d, h.apiVersion);
+    const results = req.resources.map((res) => {
+      const base = { resourceType: res.resourceType, resourceName: res.resourceName };
+      if (res.resourceType !== 2) {
+        return {
+          ...base,
+          errorCode: ErrorCode.INVALID_REQUEST,
+          errorMessage: 'only topic configs can be altered',
+        };
+      }
+      const topic = this.topics.get(res.resourceName);
+      if (!topic)
+        return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'unknown topic' };
+      const parsed = parseTopicConfigs(res.configs);
+      if ('error' in parsed)
+        return { ...base, errorCode: ErrorCode.INVALID_CONFIG, errorMessage: parsed.error };
+      if (!req.validateOnly) this.topics.setOverrides(topic, parsed.config);
+      return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
+    });
+    return this.reply(h, encodeAlterConfigsResponse, { results });
   }
 
   private initProducerId(h: RequestHeader, d: Decoder): Buffer {

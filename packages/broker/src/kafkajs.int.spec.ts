@@ -95,6 +95,17 @@ describe('kafkajs 2.2.4 against the broker', () => {
     expect(entries.find((c) => c.configName === 'retention.ms')?.configValue).toBe('60000');
     expect(entries.find((c) => c.configName === 'cleanup.policy')?.configValue).toBe('delete');
 
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: 2, name: 'admin-t', configEntries: [{ name: 'retention.ms', value: '120000' }] }],
+    });
+    const altered = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: 'admin-t', configNames: ['retention.ms'] }],
+    });
+    expect(altered.resources[0]!.configEntries[0]!.configValue).toBe('120000');
+    expect(broker.core.topics.get('admin-t')!.partitions[3]!.config['retention.ms']).toBe(120000);
+
     const producer = kafka.producer();
     await producer.connect();
     const t0 = Date.now();

@@ -83,6 +83,14 @@ export class TopicStore {
     return topic;
   }
 
+  /** Replaces a topic's config overrides (AlterConfigs is not incremental). */
+  setOverrides(topic: Topic, overrides: Partial<TopicConfig>): void {
+    topic.overrides = overrides;
+    topic.config = { ...DEFAULT_TOPIC_CONFIG, ...overrides };
+    for (const log of topic.partitions) log.config = topic.config;
+    this.writeMeta(topic);
+  }
+
   addPartitions(topic: Topic, count: number): void {
     for (let p = topic.partitions.length; p < count; p++) topic.partitions.push(this.openPartition(topic, p));
     this.writeMeta(topic);

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { decodeAlterConfigsRequest } from './alterConfigs';
 import { ApiKey, SUPPORTED_VERSIONS } from './apiKeys';
 import { decodeApiVersionsRequest } from './apiVersions';
 import { crc32c } from './crc32c';
@@ -220,6 +221,7 @@ describe('request decoder fuzz', () => {
     [ApiKey.DeleteTopics]: decodeDeleteTopicsRequest,
     [ApiKey.InitProducerId]: decodeInitProducerIdRequest,
     [ApiKey.DescribeConfigs]: decodeDescribeConfigsRequest,
+    [ApiKey.AlterConfigs]: decodeAlterConfigsRequest,
     [ApiKey.SaslAuthenticate]: decodeSaslAuthenticateRequest,
     [ApiKey.CreatePartitions]: decodeCreatePartitionsRequest,
     [ApiKey.DeleteGroups]: decodeDeleteGroupsRequest,
