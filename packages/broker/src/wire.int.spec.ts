@@ -1,3 +1,4 @@
+import { waitFor } from '@nagare/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { ApiKey } from './protocol/apiKeys';
 import type { Decoder } from './protocol/decoder';
@@ -205,6 +206,36 @@ describe('wire behaviour', () => {
     await consumer.disconnect();
     await admin.disconnect();
     expect(seen).toEqual(['host-0=v36@36', 'host-1=v37@37', 'host-2=v38@38', 'host-3=v39@39']);
+  });
+});
+
+describe('retention on the maintenance timer', () => {
+  it('drops old segments of a size-limited topic; clients see the new log start', async () => {
+    const broker = await testBroker({
+      maintenanceIntervalMs: 50,
+      topics: [{ name: 'bounded', configs: { 'segment.bytes': '1500', 'retention.bytes': '3000' } }],
+    });
+    try {
+      const kafka = new Kafka({ clientId: 'retention', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+      const producer = kafka.producer();
+      await producer.connect();
+      for (let i = 0; i < 60; i++)
+        await producer.send({ topic: 'bounded', messages: [{ value: `r${i}-${'x'.repeat(80)}` }] });
+      await producer.disconnect();
+      const log = broker.core.topics.get('bounded')!.partitions[0]!;
+      // Kafka's rule: delete the oldest segment while the rest still holds >= retention.bytes.
+      await waitFor(() => log.logStartOffset > 0 && log.sizeBytes - log.segments[0]!.size < 3000, {
+        what: 'retention to trim the log',
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      const [offsets] = await admin.fetchTopicOffsets('bounded');
+      await admin.disconnect();
+      expect(Number(offsets!.low)).toBe(log.logStartOffset);
+      expect(offsets!.high).toBe('60');
+    } finally {
+      await broker.cleanup();
+    }
   });
 });
 
