@@ -1,3 +1,4 @@
+import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
 import { registerUp } from './commands/up';
 import { registerVerify } from './commands/verify';
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
+  registerBrokerCommand(program);
   registerVerify(program);
   return program;
 }
