@@ -33,14 +33,19 @@ async function freshDb(prefix: string): Promise<{ url: string; drop(): Promise<v
   await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+  return {
+    url: u.toString(),
+    drop: async () => {
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
 }
 
 /** What each contender must offer the benchmark. */
 interface Contender {
   name: string;
   /** Appends `events` events to `stream` at `expected` (stream version before the append). */
-  append(stream: string, expected: number, events: number, payload: object): Promise<void>;
+  append(stream: string, expected: number, events: number, payload: Record<string, unknown>): Promise<void>;
   /** Reads the whole log forward in batches of 1000; returns the number of events read. */
   readAll(limit: number): Promise<number>;
   close(): Promise<void>;
@@ -170,9 +175,20 @@ async function main(): Promise<void> {
         reads[c.name as 'nagare' | 'emmett'].push(count / s);
       }
     }
-    console.log(`readAll events/s: nagare ${reads.nagare.map(Math.round).join(', ')} | emmett ${reads.emmett.map(Math.round).join(', ')}`);
-    lines.push(row(`readAll events/s (batches of 1000, first ${READ_EVENTS.toLocaleString('en-US')})`, median(reads.nagare), median(reads.emmett), 'events/s'));
-    console.log(`\n${header('Event store: Nagare PostgreSQL adapter vs @event-driven-io/emmett-postgresql')}`);
+    console.log(
+      `readAll events/s: nagare ${reads.nagare.map(Math.round).join(', ')} | emmett ${reads.emmett.map(Math.round).join(', ')}`,
+    );
+    lines.push(
+      row(
+        `readAll events/s (batches of 1000, first ${READ_EVENTS.toLocaleString('en-US')})`,
+        median(reads.nagare),
+        median(reads.emmett),
+        'events/s',
+      ),
+    );
+    console.log(
+      `\n${header('Event store: Nagare PostgreSQL adapter vs @event-driven-io/emmett-postgresql')}`,
+    );
     console.log(lines.join('\n'));
   } finally {
     for (const c of contenders) await c.close();
