@@ -37,10 +37,13 @@ export interface PostgresEventStoreOptions {
   maxConnections?: number;
 }
 
-/** Event columns, in the order toEvent reads them (rows are fetched as arrays: less garbage). */
+/**
+ * Event columns, in the order toEvent reads them. Rows are fetched as arrays (less garbage);
+ * event id and schema version come from the hashed metadata, both hashes in one hex string.
+ */
 const columns = (a = '') =>
-  `${a}global_position, ${a}stream_id, ${a}stream_version, ${a}event_id, ${a}event_type, ${a}schema_version,
-  ${a}data, ${a}metadata, ${a}recorded_at, encode(${a}prev_hash, 'hex'), encode(${a}hash, 'hex')`;
+  `${a}global_position, ${a}stream_id, ${a}stream_version, ${a}event_type, ${a}data, ${a}metadata,
+  ${a}recorded_at, encode(${a}prev_hash || ${a}hash, 'hex')`;
 const EVENT_COLUMNS = columns();
 
 /** Positions at or above this are not safe to read yet: a transaction that old may still commit. */
@@ -57,33 +60,21 @@ const rowTypes = {
       : types.getTypeParser(oid, format as 'text')) as CustomTypesConfig['getTypeParser'],
 };
 
-type EventRow = [
-  string,
-  string,
-  string,
-  string,
-  string,
-  number,
-  unknown,
-  EventMetadata,
-  Date,
-  string,
-  string,
-];
+type EventRow = [string, string, string, string, unknown, EventMetadata, Date, string];
 
 const toEvent = (r: EventRow): RecordedEvent => ({
   streamId: r[1],
   streamVersion: Number(r[2]),
   globalPosition: BigInt(r[0]),
-  eventId: r[3],
-  type: r[4],
-  schemaVersion: r[5],
-  data: r[6],
-  metadata: r[7],
-  occurredAt: new Date(r[7].occurredAt),
-  recordedAt: r[8],
-  prevHash: r[9],
-  hash: r[10],
+  eventId: r[5].eventId,
+  type: r[3],
+  schemaVersion: r[5].schemaVersion,
+  data: r[4],
+  metadata: r[5],
+  occurredAt: new Date(r[5].occurredAt),
+  recordedAt: r[6],
+  prevHash: r[7].slice(0, 64),
+  hash: r[7].slice(64),
 });
 
 const positiveInt = (n: unknown, what: string): number => {
@@ -298,7 +289,7 @@ export class PostgresEventStore implements EventStore {
     );
     const out: RecordedEvent[] = [];
     if (rows.length === 0) return out;
-    const hwm = BigInt((rows[0] as unknown[])[11] as string);
+    const hwm = BigInt((rows[0] as unknown[])[8] as string);
     for (const r of rows) {
       const e = toEvent(r);
       if (e.globalPosition >= hwm) break;
