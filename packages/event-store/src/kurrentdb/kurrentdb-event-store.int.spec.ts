@@ -46,6 +46,8 @@ if (!url && !docker) {
       return {
         store,
         open,
+        // KurrentDB has no store-wide index of event ids; retries are recognized per stream.
+        eventIdsUniqueAcrossStreams: false,
         cleanup: async () => {
           await store.close();
           await stop();
