@@ -20,7 +20,7 @@ import type {
   VerifyResult,
 } from '../types';
 import { StreamChainVerifier } from '../verify';
-import { lockClassFor, migrate, quoteSchema } from './migrator';
+import { migrate, quoteSchema } from './migrator';
 import { Notifier } from './notifier';
 
 export interface PostgresEventStoreOptions {
@@ -158,10 +158,6 @@ export class PostgresEventStore implements EventStore {
     return this.ready;
   }
 
-  get lockClass(): number {
-    return lockClassFor(this.schema);
-  }
-
   /** SQL of one append (see appendParams). */
   get appendSql(): string {
     return `SELECT status, stream_version, positions, other_stream FROM ${this.s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
@@ -178,7 +174,11 @@ export class PostgresEventStore implements EventStore {
     return this.runAppend(this.pool, streamId, expectedVersion, prepared);
   }
 
-  /** Runs an append through `client` (which may be inside a caller's transaction). */
+  /**
+   * Runs an append through `client`, which may hold a transaction the caller commits later
+   * (tests use this to hold a commit back). That transaction must not have written anything
+   * before this call: the ordering proof needs its id to be taken after the stream lock.
+   */
   async runAppend(
     client: Pool | PoolClient,
     streamId: string,
