@@ -288,6 +288,7 @@ export function eventStoreContract(name: string, factory: () => Promise<Contract
           await store.append(a, 'any', [ev('A', { i })]);
           await store.append(b, 'any', [ev('B', { i }), ev('B2', { i })]);
         }
+        await headReached(); // a transaction running elsewhere on the server may hold readers back a moment
         const seen: RecordedEvent[] = [];
         let after = start;
         for (;;) {
