@@ -1,5 +1,6 @@
 import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
+import { registerTopics } from './commands/topics';
 import { registerUp } from './commands/up';
 import { registerVerify } from './commands/verify';
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   registerUp(program);
   registerBrokerCommand(program);
+  registerTopics(program);
   registerVerify(program);
   return program;
 }
