@@ -1,0 +1,85 @@
+import { Command, InvalidArgumentError } from 'commander';
+import YAML from 'yaml';
+import { collectOnce } from './collect';
+import { HostCollector } from './collectors/host';
+import { DEFAULT_CONFIG, loadConfig } from './config';
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+export function buildCli(): Command {
+  const program = new Command('nagare-agent')
+    .description('Nagare host agent: collects telemetry, spools it to disk, runs signed commands')
+    .option('-c, --config <file>', 'config file (YAML or JSON); defaults apply when omitted')
+    .showHelpAfterError();
+
+  program
+    .command('collect')
+    .description('collect this host and print it (for debugging collectors)')
+    .option('--once', 'one full collection (facts + samples) and exit')
+    .option('--json', 'print JSON (one document, or one line per collection when looping)')
+    .option('--interval <seconds>', 'seconds between collections when looping', positiveNumber)
+    .option('--count <n>', 'stop after n collections when looping', positiveNumber)
+    .option('--quiet', 'collect without printing (used by the benchmark)')
+    .action(
+      async (opts: {
+        once?: boolean;
+        json?: boolean;
+        interval?: number;
+        count?: number;
+        quiet?: boolean;
+      }) => {
+        const config = loadConfig(program.opts<{ config?: string }>().config);
+        if (opts.once) {
+          const snap = await collectOnce(config);
+          if (!opts.quiet)
+            process.stdout.write(opts.json ? `${JSON.stringify(snap, null, 2)}\n` : formatText(snap.samples));
+          return;
+        }
+        const collector = new HostCollector(config);
+        const intervalMs = (opts.interval ?? config.intervalSeconds) * 1000;
+        let n = 0;
+        // A loop that keeps its own schedule, so a slow collection never stacks up behind itself.
+        for (;;) {
+          const started = Date.now();
+          const c = await collector.collect();
+          if (!opts.quiet)
+            process.stdout.write(opts.json ? `${JSON.stringify(c)}\n` : `${formatText(c.samples)}\n`);
+          if (opts.count && ++n >= opts.count) return;
+          await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - started))));
+        }
+      },
+    );
+
+  const config = program.command('config').description('inspect configuration');
+  config
+    .command('defaults')
+    .description('print the default configuration as YAML')
+    .action(() => {
+      process.stdout.write(YAML.stringify(DEFAULT_CONFIG));
+    });
+  config
+    .command('check')
+    .description('load the config file, report errors, print the effective configuration')
+    .action(() => {
+      process.stdout.write(YAML.stringify(loadConfig(program.opts<{ config?: string }>().config)));
+    });
+
+  return program;
+}
+
+function formatText(samples: Array<{ name: string; labels: Record<string, string>; value: number }>): string {
+  return samples
+    .map((s) => {
+      const l = Object.entries(s.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+      return `${s.name}${l.length ? `{${l.join(',')}}` : ''} ${Number.isInteger(s.value) ? s.value : s.value.toFixed(3)}\n`;
+    })
+    .join('');
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  await buildCli().parseAsync(argv);
+}

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Reads a small text file, or undefined when it is absent or unreadable (EINVAL on link-down speed). */
+export async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Full path of an executable found on PATH, or undefined. */
+export function which(name: string, envPath = process.env.PATH ?? ''): string | undefined {
+  if (name.includes('/')) {
+    try {
+      accessSync(name, constants.X_OK);
+      return name;
+    } catch {
+      return undefined;
+    }
+  }
+  for (const dir of envPath.split(':')) {
+    if (!dir) continue;
+    const full = path.join(dir, name);
+    try {
+      accessSync(full, constants.X_OK);
+      return full;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a helper tool (nvidia-smi, smartctl) with a timeout; never throws. */
+export function runTool(file: string, args: string[], timeoutMs = 5000): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(file, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : null
+        : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/** PRETTY_NAME from /etc/os-release. */
+export function osName(): string {
+  for (const f of ['/etc/os-release', '/usr/lib/os-release']) {
+    try {
+      const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync(f, 'utf8'));
+      if (m) return m[1]!;
+    } catch {
+      // try the next one
+    }
+  }
+  return 'Linux';
+}
