@@ -72,6 +72,9 @@ export function dataMounts(mounts: Mount[]): Mount[] {
   for (const m of mounts) {
     if (PSEUDO_FILESYSTEMS.has(m.fstype)) continue;
     if (m.device === 'none' && m.fstype !== 'zfs') continue;
+    // Container layers (docker, containerd) are overlays below the host's own disks; an
+    // overlay at / is a containerised agent's root and is kept.
+    if (m.fstype === 'overlay' && m.mount !== '/') continue;
     byPath.set(m.mount, m);
   }
   return [...byPath.values()];
