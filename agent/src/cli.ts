@@ -3,6 +3,7 @@ import YAML from 'yaml';
 import { collectOnce } from './collect';
 import { HostCollector } from './collectors/host';
 import { DEFAULT_CONFIG, loadConfig } from './config';
+import { credentialFile, enroll, saveCredential } from './credential';
 
 function positiveNumber(v: string): number {
   const n = Number(v);
@@ -53,6 +54,25 @@ export function buildCli(): Command {
         }
       },
     );
+
+  program
+    .command('enroll')
+    .description(
+      'enroll this host with a one-time token and store the credential (mode 0600) in the data dir',
+    )
+    .requiredOption('--token <token>', 'one-time enrollment token from the dashboard')
+    .option('--server <url>', 'server URL (overrides the config file)')
+    .option('--allow-insecure-http', 'allow plain http to a non-loopback server (testing only)')
+    .action(async (opts: { token: string; server?: string; allowInsecureHttp?: boolean }) => {
+      const config = loadConfig(program.opts<{ config?: string }>().config);
+      const server = opts.server ?? config.server;
+      const facts = await new HostCollector(config).facts();
+      const credential = await enroll(server, opts.token, facts, { allowInsecure: opts.allowInsecureHttp });
+      saveCredential(config.dataDir, credential);
+      process.stdout.write(
+        `enrolled as agent ${credential.agentId} for host ${credential.hostId}; credential in ${credentialFile(config.dataDir)}\n`,
+      );
+    });
 
   const config = program.command('config').description('inspect configuration');
   config
