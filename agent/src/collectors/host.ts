@@ -46,7 +46,7 @@ import {
   processUsage,
   topProcessSamples,
 } from './process';
-import { listDir, osName, readText, runTool, which } from './system';
+import { listDir, osName, readProcSync, readText, runTool, which } from './system';
 
 export interface Collection {
   /** Unix ms when the collection started. */
@@ -122,7 +122,7 @@ export class HostCollector {
   }
 
   private async mustRead(rel: string): Promise<string> {
-    const text = await readText(path.join(this.proc, rel));
+    const text = readProcSync(path.join(this.proc, rel));
     if (text === undefined) throw new Error(`cannot read ${path.join(this.proc, rel)}`);
     return text;
   }
@@ -132,12 +132,12 @@ export class HostCollector {
     const mhz = new Map<string, number>();
     for (const d of await listDir(cpuDir)) {
       if (!/^cpu\d+$/.test(d)) continue;
-      const v = parseScalingCurFreq((await readText(path.join(cpuDir, d, 'cpufreq/scaling_cur_freq'))) ?? '');
+      const v = parseScalingCurFreq(readProcSync(path.join(cpuDir, d, 'cpufreq/scaling_cur_freq')) ?? '');
       if (v !== undefined) mhz.set(d.slice(3), v);
     }
     if (mhz.size === 0) {
       // No cpufreq driver (VMs): /proc/cpuinfo's "cpu MHz" is the best there is.
-      const info = await readText(path.join(this.proc, 'cpuinfo'));
+      const info = readProcSync(path.join(this.proc, 'cpuinfo'));
       if (info) for (const [cpu, v] of parseCpuinfo(info).mhz) mhz.set(cpu, v);
     }
     return frequencySamples(mhz);
@@ -202,7 +202,7 @@ export class HostCollector {
       if (!isReportedInterface(iface)) continue;
       const p = prev?.stats.get(iface);
       if (p && prev) out.push(...netSamples(iface, p, cur, (at - prev.at) / 1000));
-      const speed = parseLinkSpeed(await readText(path.join(this.sys, 'class/net', iface, 'speed')));
+      const speed = parseLinkSpeed(readProcSync(path.join(this.sys, 'class/net', iface, 'speed')));
       if (speed !== null) out.push(sample('net_link_speed_mbps', speed, { interface: iface }));
     }
     return out;
@@ -225,10 +225,8 @@ export class HostCollector {
     for (const entry of await listDir(this.proc)) {
       if (!/^\d+$/.test(entry)) continue;
       // Processes exit between listing and reading: each read may fail and is skipped.
-      const [stat, statm] = await Promise.all([
-        readText(path.join(this.proc, entry, 'stat')),
-        readText(path.join(this.proc, entry, 'statm')),
-      ]);
+      const stat = readProcSync(`${this.proc}/${entry}/stat`);
+      const statm = stat === undefined ? undefined : readProcSync(`${this.proc}/${entry}/statm`);
       const ps = stat ? parsePidStat(stat) : undefined;
       const pages = statm ? parseStatmResidentPages(statm) : undefined;
       if (!ps || pages === undefined) continue;
@@ -250,7 +248,7 @@ export class HostCollector {
       if (!cmdlines.has(pid))
         cmdlines.set(
           pid,
-          parseCmdline((await readText(path.join(this.proc, pid, 'cmdline'))) ?? '').slice(0, 160),
+          parseCmdline(readProcSync(path.join(this.proc, pid, 'cmdline')) ?? '').slice(0, 160),
         );
       s.labels.cmdline = cmdlines.get(pid)!;
     }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -9,6 +9,38 @@ export async function readText(file: string): Promise<string | undefined> {
     return await readFile(file, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Reads a small /proc or /sys file synchronously into a shared buffer. procfs files are
+ * generated in memory, so this never waits on a disk, and it costs a fraction of
+ * fs.promises.readFile (which stats, allocates and schedules per file): it is what keeps
+ * a scan of every /proc/[pid] cheap.
+ */
+export function readProcSync(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    let n = 0;
+    for (;;) {
+      const r = readSync(fd, scratch, n, scratch.length - n, null);
+      if (r <= 0) break;
+      n += r;
+      // Bigger than the scratch buffer (cpuinfo on a large host): read it whole instead.
+      if (n === scratch.length) return readFileSync(file, 'utf8');
+    }
+    return scratch.toString('utf8', 0, n);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
