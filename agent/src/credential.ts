@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { parsePublicKey } from './executor/dispatch';
 import type { HostFacts } from './model';
+import { dataPaths } from './paths';
 import { writeFileDurable } from './spool/files';
 
 /** What enrollment gives an agent; stored in <dataDir>/credential.json with mode 0600. */
@@ -16,7 +16,7 @@ export interface AgentCredential {
   enrolledAt: string;
 }
 
-export const credentialFile = (dataDir: string) => path.join(dataDir, 'credential.json');
+export const credentialFile = (dataDir: string) => dataPaths(dataDir).credential;
 
 export function saveCredential(dataDir: string, c: AgentCredential): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });

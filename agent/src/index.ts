@@ -7,5 +7,6 @@ export * from './executor/executor';
 export * from './executor/replay-cache';
 export * from './executor/sign';
 export * from './model';
+export * from './paths';
 export * from './spool/sequence';
 export * from './spool/spool';
