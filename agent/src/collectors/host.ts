@@ -46,7 +46,11 @@ import {
   processUsage,
   topProcessSamples,
 } from './process';
+import { StuckGuard } from './stuck';
 import { listDir, osName, readProcSync, readText, runTool, which } from './system';
+
+const STATFS_TIMEOUT_MS = 2000;
+const CMDLINE_TIMEOUT_MS = 500;
 
 export interface Collection {
   /** Unix ms when the collection started. */
@@ -68,6 +72,9 @@ export class HostCollector {
   private prevContainers = new Map<string, ContainerReading>();
   private smartCache?: { at: number; samples: Sample[] };
   private pageSize = 4096;
+  private readonly stuck = new StuckGuard();
+  /** Errors found inside a collector that still returned samples. */
+  private pendingErrors: Collection['errors'] = [];
   private pageSizeKnown = false;
   private readonly proc: string;
   private readonly sys: string;
@@ -118,6 +125,8 @@ export class HostCollector {
       run('processes', c.processes, () => this.processes(jiffiesPerCore)),
       run('docker', c.docker, () => this.docker()),
     ]);
+    errors.push(...this.pendingErrors);
+    this.pendingErrors = [];
     return { time, samples, errors };
   }
 
@@ -146,15 +155,18 @@ export class HostCollector {
   private async diskUsage(): Promise<Sample[]> {
     const mounts = dataMounts(parseMounts(await this.mustRead('self/mounts')));
     const out: Sample[] = [];
+    const hung: string[] = [];
     await Promise.all(
       mounts.map(async (m) => {
-        try {
-          out.push(...diskUsageSamples(m.mount, await statfs(m.mount)));
-        } catch {
-          // A mount that vanished or hangs permission-wise is left out of this round.
-        }
+        const r = await this.stuck.run(`statfs:${m.mount}`, () => statfs(m.mount), STATFS_TIMEOUT_MS);
+        if (r.status === 'ok') out.push(...diskUsageSamples(m.mount, r.value));
+        else if (r.status !== 'failed') hung.push(m.mount);
+        // 'failed': a mount that vanished or is not ours to read is left out of this round.
       }),
     );
+    // Samples of the healthy mounts are still returned; the hung ones are named as an error.
+    if (hung.length)
+      this.pendingErrors.push({ collector: 'disk', error: `statfs not answering: ${hung.join(', ')}` });
     return out;
   }
 
@@ -245,11 +257,16 @@ export class HostCollector {
     const cmdlines = new Map<string, string>();
     for (const s of top) {
       const pid = s.labels.pid!;
-      if (!cmdlines.has(pid))
-        cmdlines.set(
-          pid,
-          parseCmdline(readProcSync(path.join(this.proc, pid, 'cmdline')) ?? '').slice(0, 160),
+      if (!cmdlines.has(pid)) {
+        // Async with a timeout: reading cmdline takes the target's mm lock and can block
+        // (as ps does) on a process stuck in the kernel; the loop must not freeze with it.
+        const r = await this.stuck.run(
+          `cmdline:${pid}`,
+          () => readText(path.join(this.proc, pid, 'cmdline')),
+          CMDLINE_TIMEOUT_MS,
         );
+        cmdlines.set(pid, r.status === 'ok' ? parseCmdline(r.value ?? '').slice(0, 160) : '');
+      }
       s.labels.cmdline = cmdlines.get(pid)!;
     }
     return top;
