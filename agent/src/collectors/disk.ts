@@ -212,11 +212,13 @@ export function parseSmartctlHealth(json: string): boolean | undefined {
   }
 }
 
-/** `smartctl --scan -j` → device paths. */
-export function parseSmartctlScan(json: string): string[] {
+/** `smartctl --scan -j` → devices with the -d type smartctl chose (megaraid,N, sat, nvme…). */
+export function parseSmartctlScan(json: string): Array<{ name: string; type: string | null }> {
   try {
-    const doc = JSON.parse(json) as { devices?: Array<{ name?: unknown }> };
-    return (doc.devices ?? []).map((d) => d.name).filter((n): n is string => typeof n === 'string');
+    const doc = JSON.parse(json) as { devices?: Array<{ name?: unknown; type?: unknown }> };
+    return (doc.devices ?? []).flatMap((d) =>
+      typeof d.name === 'string' ? [{ name: d.name, type: typeof d.type === 'string' ? d.type : null }] : [],
+    );
   } catch {
     return [];
   }

@@ -194,11 +194,19 @@ export class HostCollector {
     const out: Sample[] = [];
     if (smartctl) {
       const devices = parseSmartctlScan((await runTool(smartctl, ['--scan', '-j'])).stdout);
-      for (const dev of devices) {
-        const healthy = parseSmartctlHealth((await runTool(smartctl, ['-H', '-j', dev], 15_000)).stdout);
+      // In parallel, so many disks cost one timeout at most, not one each; -n standby: never
+      // spin up a sleeping disk just to ask it (no verdict that round).
+      const verdicts = await Promise.all(
+        devices.map(async (dev) => {
+          const args = ['-H', '-j', '-n', 'standby', ...(dev.type ? ['-d', dev.type] : []), dev.name];
+          return parseSmartctlHealth((await runTool(smartctl, args, 15_000)).stdout);
+        }),
+      );
+      devices.forEach((dev, i) => {
+        const healthy = verdicts[i];
         if (healthy !== undefined)
-          out.push(sample('disk_smart_healthy', healthy ? 1 : 0, { device: path.basename(dev) }));
-      }
+          out.push(sample('disk_smart_healthy', healthy ? 1 : 0, { device: path.basename(dev.name) }));
+      });
     }
     this.smartCache = { at: now, samples: out };
     return out;

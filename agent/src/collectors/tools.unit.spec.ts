@@ -37,9 +37,14 @@ describe('smartctl json', () => {
     expect(parseSmartctlHealth('{"smart_status":{"passed":false}}')).toBe(false);
     expect(parseSmartctlHealth('{"smartctl":{"exit_status":2}}')).toBeUndefined();
     expect(parseSmartctlHealth('not json')).toBeUndefined();
-    expect(parseSmartctlScan('{"devices":[{"name":"/dev/sda"},{"name":"/dev/nvme0"}]}')).toEqual([
-      '/dev/sda',
-      '/dev/nvme0',
+    expect(
+      parseSmartctlScan(
+        '{"devices":[{"name":"/dev/sda","type":"sat"},{"name":"/dev/bus/0","type":"megaraid,1"},{"name":"/dev/x"}]}',
+      ),
+    ).toEqual([
+      { name: '/dev/sda', type: 'sat' },
+      { name: '/dev/bus/0', type: 'megaraid,1' },
+      { name: '/dev/x', type: null },
     ]);
   });
 });
