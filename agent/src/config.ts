@@ -26,8 +26,9 @@ export interface ExecutorConfig {
   bwrapPath: string;
   /** Environment variable names a command may see (from the agent's env or the dispatch). */
   envAllowList: string[];
+  /** Upper bound on a dispatch's outputCapBytes. */
   maxOutputBytes: number;
-  defaultTimeoutMs: number;
+  /** Upper bound on a dispatch's timeoutMs. */
   maxTimeoutMs: number;
   /** Time between SIGTERM and SIGKILL. */
   killGraceMs: number;
@@ -85,7 +86,6 @@ export const DEFAULT_CONFIG: AgentConfig = {
     bwrapPath: 'bwrap',
     envAllowList: ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM'],
     maxOutputBytes: 1024 * 1024,
-    defaultTimeoutMs: 60_000,
     maxTimeoutMs: 3_600_000,
     killGraceMs: 5000,
     maxDispatchValidityMs: 3_600_000,
@@ -155,7 +155,7 @@ function validate(c: AgentConfig): void {
     }
   }
   if (!['auto', 'required', 'off'].includes(c.executor.bwrap)) fail('executor.bwrap: auto, required or off');
-  for (const k of ['maxOutputBytes', 'defaultTimeoutMs', 'maxTimeoutMs', 'killGraceMs'] as const) {
+  for (const k of ['maxOutputBytes', 'maxTimeoutMs', 'killGraceMs'] as const) {
     if (!(c.executor[k] > 0)) fail(`executor.${k}: must be positive`);
   }
   if (!(c.spool.maxBytes >= c.spool.segmentBytes && c.spool.segmentBytes > 0)) {

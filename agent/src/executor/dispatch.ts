@@ -1,36 +1,16 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import type { CommandCancel, CommandDispatch } from '@nagare/contracts';
 
 /**
- * A command dispatch as the command service signs it. Every field except `signature` is part
- * of the signed payload (see canonicalPayload and docs/agent.md).
+ * A command dispatch: the `nagare.command.CommandDispatch` record of the contracts
+ * (schemas/agent.command-dispatch/CommandDispatch.avsc). Every field but `keyId` and
+ * `signature` is signed (see dispatchSigningPayload).
  */
-export interface Dispatch {
-  commandId: string;
-  hostId: string;
-  /** Program and arguments, run without a shell; with shell=true exactly one element, the script. */
-  argv: string[];
-  shell: boolean;
-  /** Absolute working directory, or null for "/". */
-  cwd: string | null;
-  /** Extra environment; every name must be on the agent's allow-list. */
-  env: Record<string, string>;
-  /** null: the agent's default. */
-  timeoutMs: number | null;
-  /** null: the agent's maximum. The agent never allows more than its own maximum. */
-  outputCapBytes: number | null;
-  /** Unix ms. */
-  issuedAt: number;
-  /** Unix ms. */
-  expiresAt: number;
-  /** Random, unique per dispatch (at least 16 characters). */
-  nonce: string;
-  /** Base64 Ed25519 signature over canonicalPayload(dispatch). */
-  signature: string;
-}
+export type Dispatch = CommandDispatch;
+/** `nagare.command.CommandCancel`: stop a running command, signed like a dispatch. */
+export type Cancel = CommandCancel;
 
-export type SignedFields = Omit<Dispatch, 'signature'>;
-
-export const SIGNED_FIELDS = [
+const DISPATCH_FIELDS = [
   'argv',
   'commandId',
   'cwd',
@@ -43,26 +23,43 @@ export const SIGNED_FIELDS = [
   'shell',
   'timeoutMs',
 ] as const;
+const CANCEL_FIELDS = ['commandId', 'expiresAt', 'hostId', 'issuedAt', 'nonce'] as const;
 
-type Canonical = null | boolean | number | string | Canonical[] | { [k: string]: Canonical };
+const sortedEnv = (env: Record<string, string> | undefined) =>
+  Object.fromEntries(Object.entries(env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-/** JSON with object keys sorted by UTF-16 code units at every level, no whitespace. */
-export function canonicalJson(v: Canonical): string {
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) throw new Error('canonical JSON carries integers only');
-    return String(v);
-  }
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(v).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k]!)}`).join(',')}}`;
+function pick(o: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) out[f] = o[f] ?? null;
+  return out;
 }
 
-/** The exact bytes the command service signs and the agent verifies (UTF-8). */
-export function canonicalPayload(d: SignedFields): Buffer {
-  const obj: Record<string, Canonical> = {};
-  for (const k of SIGNED_FIELDS) obj[k] = d[k] as Canonical;
-  return Buffer.from(canonicalJson(obj), 'utf8');
+/**
+ * The exact bytes the command service signs: the same definition as
+ * packages/contracts/src/signing/command-signature.ts (a test holds them equal). Kept here so
+ * verifying a command loads no codec or validator library into the agent.
+ */
+export function dispatchSigningPayload(d: Omit<Dispatch, 'keyId' | 'signature'>): Buffer {
+  const full: Record<string, unknown> = {
+    shell: false,
+    cwd: null,
+    ...(d as Record<string, unknown>),
+    env: sortedEnv(d.env),
+  };
+  return Buffer.from(
+    JSON.stringify({ purpose: 'nagare.command.dispatch', ...pick(full, DISPATCH_FIELDS) }),
+    'utf8',
+  );
+}
+
+export function cancelSigningPayload(c: Omit<Cancel, 'keyId' | 'signature'>): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      purpose: 'nagare.command.cancel',
+      ...pick(c as Record<string, unknown>, CANCEL_FIELDS),
+    }),
+    'utf8',
+  );
 }
 
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -82,19 +79,21 @@ export function parsePublicKey(text: string): KeyObject {
   return key;
 }
 
+export type RefusalCode =
+  | 'invalid'
+  | 'bad-signature'
+  | 'wrong-host'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'replayed'
+  | 'env-not-allowed'
+  | 'sandbox-unavailable'
+  | 'user-unavailable'
+  | 'disabled';
+
 export class DispatchError extends Error {
   constructor(
-    readonly code:
-      | 'invalid'
-      | 'bad-signature'
-      | 'wrong-host'
-      | 'expired'
-      | 'not-yet-valid'
-      | 'replayed'
-      | 'env-not-allowed'
-      | 'sandbox-unavailable'
-      | 'user-unavailable'
-      | 'disabled',
+    readonly code: RefusalCode,
     message: string,
   ) {
     super(message);
@@ -103,49 +102,64 @@ export class DispatchError extends Error {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isIntOrNull = (v: unknown) => v === null || (Number.isSafeInteger(v) && (v as number) > 0);
+const isPositiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 
-/** Shape check of untrusted input, before anything else looks at it. */
-export function parseDispatch(input: unknown): Dispatch {
-  const bad = (why: string): never => {
-    throw new DispatchError('invalid', `invalid dispatch: ${why}`);
-  };
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) bad('not an object');
-  const d = input as Record<string, unknown>;
-  for (const k of Object.keys(d)) {
-    if (k !== 'signature' && !(SIGNED_FIELDS as readonly string[]).includes(k)) bad(`unknown field ${k}`);
-  }
-  if (!isString(d.commandId) || !d.commandId || d.commandId.length > 200) bad('commandId');
-  if (!isString(d.hostId) || !d.hostId || d.hostId.length > 200) bad('hostId');
-  if (!Array.isArray(d.argv) || d.argv.length === 0 || !d.argv.every(isString))
-    bad('argv must be a non-empty list of strings');
-  if ((d.argv as string[]).some((a) => a.includes('\0'))) bad('argv contains NUL');
-  if (typeof d.shell !== 'boolean') bad('shell must be a boolean');
-  if (d.shell && (d.argv as string[]).length !== 1)
-    bad('shell dispatches carry exactly one argv element, the script');
-  if (!(d.cwd === null || (isString(d.cwd) && d.cwd.startsWith('/') && !d.cwd.includes('\0'))))
-    bad('cwd must be null or absolute');
-  if (typeof d.env !== 'object' || d.env === null || Array.isArray(d.env)) bad('env must be an object');
-  for (const [k, v] of Object.entries(d.env as object)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || !isString(v) || v.includes('\0')) bad(`env ${k}`);
-  }
-  if (!isIntOrNull(d.timeoutMs)) bad('timeoutMs must be a positive integer or null');
-  if (!isIntOrNull(d.outputCapBytes)) bad('outputCapBytes must be a positive integer or null');
+function shapeError(why: string): never {
+  throw new DispatchError('invalid', `invalid command: ${why}`);
+}
+
+function checkCommon(d: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const k of Object.keys(d)) if (!allowed.includes(k)) shapeError(`unknown field ${k}`);
+  if (!isString(d.commandId) || !d.commandId || d.commandId.length > 200) shapeError('commandId');
+  if (!isString(d.hostId) || !d.hostId || d.hostId.length > 200) shapeError('hostId');
   if (!Number.isSafeInteger(d.issuedAt) || !Number.isSafeInteger(d.expiresAt))
-    bad('issuedAt/expiresAt must be unix ms');
-  if ((d.expiresAt as number) <= (d.issuedAt as number)) bad('expiresAt must be after issuedAt');
-  if (!isString(d.nonce) || d.nonce.length < 16 || d.nonce.length > 200)
-    bad('nonce must be 16..200 characters');
-  if (!isString(d.signature) || !/^[A-Za-z0-9+/]+=*$/.test(d.signature)) bad('signature must be base64');
+    shapeError('issuedAt/expiresAt must be unix ms');
+  if ((d.expiresAt as number) <= (d.issuedAt as number)) shapeError('expiresAt must be after issuedAt');
+  if (!isString(d.nonce) || d.nonce.length < 8 || d.nonce.length > 200)
+    shapeError('nonce must be 8..200 characters');
+  if (!isString(d.keyId)) shapeError('keyId');
+  if (!isBytes(d.signature) || d.signature.length !== 64) shapeError('signature must be 64 bytes');
+}
+
+/** Shape check of an untrusted dispatch, before anything else looks at it. */
+export function parseDispatch(input: unknown): Dispatch {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) shapeError('not an object');
+  const d = input as Record<string, unknown>;
+  checkCommon(d, [...DISPATCH_FIELDS, 'keyId', 'signature']);
+  if (!Array.isArray(d.argv) || d.argv.length === 0 || !d.argv.every(isString))
+    shapeError('argv must be a non-empty list of strings');
+  if ((d.argv as string[]).some((a) => a.includes('\0'))) shapeError('argv contains NUL');
+  if (typeof d.shell !== 'boolean') shapeError('shell must be a boolean');
+  if (d.shell && (d.argv as string[]).length !== 1)
+    shapeError('shell dispatches carry exactly one argv element, the script');
+  if (!(d.cwd === null || (isString(d.cwd) && d.cwd.startsWith('/') && !d.cwd.includes('\0'))))
+    shapeError('cwd must be null or absolute');
+  if (typeof d.env !== 'object' || d.env === null || Array.isArray(d.env))
+    shapeError('env must be an object');
+  for (const [k, v] of Object.entries(d.env as object)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || !isString(v) || v.includes('\0')) shapeError(`env ${k}`);
+  }
+  if (!isPositiveInt(d.timeoutMs)) shapeError('timeoutMs must be a positive integer');
+  if (!isPositiveInt(d.outputCapBytes)) shapeError('outputCapBytes must be a positive integer');
   return d as unknown as Dispatch;
 }
 
-export function verifySignature(d: Dispatch, key: KeyObject): boolean {
-  const sig = Buffer.from(d.signature, 'base64');
-  if (sig.length !== 64) return false;
+export function parseCancel(input: unknown): Cancel {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) shapeError('not an object');
+  checkCommon(input as Record<string, unknown>, [...CANCEL_FIELDS, 'keyId', 'signature']);
+  return input as Cancel;
+}
+
+function verifyPayload(payload: Buffer, signature: Uint8Array, key: KeyObject): boolean {
   try {
-    return verify(null, canonicalPayload(d), key, sig);
+    return verify(null, payload, key, signature);
   } catch {
     return false;
   }
 }
+
+export const verifyDispatch = (d: Dispatch, key: KeyObject) =>
+  verifyPayload(dispatchSigningPayload(d), d.signature, key);
+export const verifyCancel = (c: Cancel, key: KeyObject) =>
+  verifyPayload(cancelSigningPayload(c), c.signature, key);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { tempDir } from '@nagare/testkit';
 import { which } from '../collectors/system';
 import { DEFAULT_CONFIG, type ExecutorConfig } from '../config';
-import { type Dispatch, DispatchError, type SignedFields } from './dispatch';
+import { type Dispatch, DispatchError } from './dispatch';
 import { type CommandEvent, CommandExecutor, type CommandExit, type OutputChunk } from './executor';
 import { ReplayCache } from './replay-cache';
 import { newNonce, signDispatch } from './sign';
@@ -39,7 +39,9 @@ function executor(
   });
 }
 
-function dispatch(over: Partial<SignedFields> = {}, key = platform.privateKey): Dispatch {
+type Unsigned = Omit<Dispatch, 'keyId' | 'signature'>;
+
+function dispatch(over: Partial<Unsigned> = {}, key = platform.privateKey): Dispatch {
   const now = Date.now();
   return signDispatch(
     {
@@ -50,7 +52,7 @@ function dispatch(over: Partial<SignedFields> = {}, key = platform.privateKey): 
       cwd: null,
       env: {},
       timeoutMs: 10_000,
-      outputCapBytes: null,
+      outputCapBytes: 1_048_576,
       issuedAt: now,
       expiresAt: now + 60_000,
       nonce: newNonce(),
@@ -196,7 +198,10 @@ describe('CommandExecutor', () => {
     expect(refusal(() => executor().start({ ...d, argv: ['rm', '-rf', '/'] }))).toBe('bad-signature');
     expect(refusal(() => executor().start({ ...d, shell: true, argv: ['echo hi'] }))).toBe('bad-signature');
     expect(refusal(() => executor().start(dispatch({}, intruder.privateKey)))).toBe('bad-signature');
-    expect(refusal(() => executor().start({ ...d, signature: 'AAAA' }))).toBe('bad-signature');
+    expect(refusal(() => executor().start({ ...d, signature: Buffer.alloc(64) }))).toBe('bad-signature');
+    expect(refusal(() => executor().start({ ...d, signature: d.signature.toString('base64') }))).toBe(
+      'invalid',
+    );
   });
 
   it('refuses a dispatch for another host', () => {

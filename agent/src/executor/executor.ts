@@ -2,7 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
 import { which } from '../collectors/system';
 import type { ExecutorConfig } from '../config';
-import { type Dispatch, DispatchError, parseDispatch, verifySignature } from './dispatch';
+import {
+  type Dispatch,
+  DispatchError,
+  parseCancel,
+  parseDispatch,
+  verifyCancel,
+  verifyDispatch,
+} from './dispatch';
 import type { ReplayCache } from './replay-cache';
 import { lookupUser } from './users';
 
@@ -115,7 +122,7 @@ export class CommandExecutor {
     const { config } = this.deps;
     if (!config.enabled) throw new DispatchError('disabled', 'command execution is disabled on this agent');
     const d = parseDispatch(input);
-    if (!verifySignature(d, this.deps.signingKey)) {
+    if (!verifyDispatch(d, this.deps.signingKey)) {
       throw new DispatchError(
         'bad-signature',
         `dispatch ${d.commandId}: signature does not verify with the platform key`,
@@ -171,9 +178,44 @@ export class CommandExecutor {
     return exec;
   }
 
-  /** A running command by id, for cancel requests. */
+  /** A running command by id. */
   get(commandId: string): Execution | undefined {
     return this.running.get(commandId);
+  }
+
+  /**
+   * Handles a signed CommandCancel: verified like a dispatch (key, host, expiry, replay),
+   * then the command is stopped if it runs here. Returns whether it was running.
+   */
+  cancel(input: unknown): boolean {
+    const c = parseCancel(input);
+    if (!verifyCancel(c, this.deps.signingKey)) {
+      throw new DispatchError(
+        'bad-signature',
+        `cancel of ${c.commandId}: signature does not verify with the platform key`,
+      );
+    }
+    if (c.hostId !== this.deps.hostId) {
+      throw new DispatchError(
+        'wrong-host',
+        `cancel of ${c.commandId} is for host ${c.hostId}, this is ${this.deps.hostId}`,
+      );
+    }
+    const now = this.now();
+    if (now > c.expiresAt) throw new DispatchError('expired', `cancel of ${c.commandId} expired`);
+    if (c.issuedAt > now + this.deps.config.clockSkewMs) {
+      throw new DispatchError(
+        'not-yet-valid',
+        `cancel of ${c.commandId} is issued in the future (clock skew?)`,
+      );
+    }
+    const key = `cancel:${c.commandId}`;
+    if (this.deps.replayCache.seen(key, c.nonce))
+      throw new DispatchError('replayed', `cancel of ${c.commandId} was already accepted`);
+    this.deps.replayCache.record(key, c.nonce, c.expiresAt + this.deps.config.clockSkewMs);
+    const exec = this.running.get(c.commandId);
+    exec?.cancel();
+    return exec !== undefined;
   }
 
   private plan(d: Dispatch): {
@@ -213,8 +255,8 @@ export class CommandExecutor {
 
   private launch(d: Dispatch, p: ReturnType<CommandExecutor['plan']>, exec: Execution): void {
     const { config } = this.deps;
-    const cap = Math.min(d.outputCapBytes ?? config.maxOutputBytes, config.maxOutputBytes);
-    const timeoutMs = Math.min(d.timeoutMs ?? config.defaultTimeoutMs, config.maxTimeoutMs);
+    const cap = Math.min(d.outputCapBytes, config.maxOutputBytes);
+    const timeoutMs = Math.min(d.timeoutMs, config.maxTimeoutMs);
     const started = process.hrtime.bigint();
     let seq = 0;
     let emitted = 0;
@@ -297,6 +339,13 @@ export class CommandExecutor {
       finish({ exitCode: code, signal, ...(spawnError ? { error: spawnError } : {}) });
     });
   }
+}
+
+/** The contracts' CommandOutcome for an exit (REFUSED is for DispatchError, before any exit). */
+export function commandOutcome(e: CommandExit): 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'CANCELLED' {
+  if (e.cancelled) return 'CANCELLED';
+  if (e.timedOut) return 'TIMED_OUT';
+  return e.exitCode === 0 ? 'COMPLETED' : 'FAILED';
 }
 
 /**

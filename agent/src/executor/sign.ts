@@ -1,12 +1,24 @@
 import { type KeyObject, randomBytes, sign } from 'node:crypto';
-import { canonicalPayload, type Dispatch, type SignedFields } from './dispatch';
+import { type Cancel, cancelSigningPayload, type Dispatch, dispatchSigningPayload } from './dispatch';
 
 /**
- * How the command service signs a dispatch (kept beside the verifier so both sides share one
- * definition of the bytes): Ed25519 over canonicalPayload, base64.
+ * Signing as the command service does it (its own copy lives in @nagare/contracts): for the
+ * agent's tests and tools. Ed25519 over the signing payload.
  */
-export function signDispatch(fields: SignedFields, privateKey: KeyObject): Dispatch {
-  return { ...fields, signature: sign(null, canonicalPayload(fields), privateKey).toString('base64') };
+export function signDispatch(
+  fields: Omit<Dispatch, 'keyId' | 'signature'>,
+  privateKey: KeyObject,
+  keyId = 'k1',
+): Dispatch {
+  return { ...fields, keyId, signature: sign(null, dispatchSigningPayload(fields), privateKey) };
+}
+
+export function signCancel(
+  fields: Omit<Cancel, 'keyId' | 'signature'>,
+  privateKey: KeyObject,
+  keyId = 'k1',
+): Cancel {
+  return { ...fields, keyId, signature: sign(null, cancelSigningPayload(fields), privateKey) };
 }
 
 export function newNonce(): string {
