@@ -13,12 +13,12 @@ describe('nagare-agent CLI', () => {
   it('collect --once --json prints the facts and samples of this host', async () => {
     const { stdout } = await agent('collect', '--once', '--json');
     const snap = JSON.parse(stdout) as {
-      facts: { hostname: string; cpus: { threads: number } };
+      facts: { hostname: string; cpu: { threads: number } };
       samples: Array<{ name: string; labels: Record<string, string>; value: number }>;
       errors: unknown[];
     };
     expect(snap.facts.hostname).toBeTruthy();
-    expect(snap.facts.cpus.threads).toBeGreaterThan(0);
+    expect(snap.facts.cpu.threads).toBeGreaterThan(0);
     const names = new Set(snap.samples.map((s) => s.name));
     for (const n of [
       'cpu_usage_percent',

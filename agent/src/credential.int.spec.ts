@@ -8,13 +8,15 @@ import type { HostFacts } from './model';
 
 const facts: HostFacts = {
   hostname: 'web-1',
-  os: 'Debian GNU/Linux 12 (bookworm)',
+  os: { name: 'Debian GNU/Linux 12 (bookworm)', version: '12', id: 'debian' },
   kernel: '6.1.0',
   arch: 'x64',
-  cpus: { model: 'x', cores: 2, threads: 4 },
+  cpu: { model: 'x', cores: 2, threads: 4, mhz: null },
   memoryBytes: 8 * 2 ** 30,
+  swapBytes: 0,
+  bootTime: null,
   disks: [],
-  mounts: [],
+  filesystems: [],
   nics: [],
   gpus: [],
 };

@@ -1,3 +1,5 @@
+import type { HostFacts as HostFactsRecord } from '@nagare/contracts';
+
 /** One measured value. Names and labels follow Prometheus conventions (see docs/agent.md). */
 export interface Sample {
   name: string;
@@ -5,50 +7,20 @@ export interface Sample {
   value: number;
 }
 
-export interface DiskFact {
-  name: string;
-  model: string | null;
-  serial: string | null;
-  sizeBytes: number;
-  rotational: boolean | null;
-}
-
-export interface NicFact {
-  name: string;
-  mac: string | null;
-  /** Link capacity in Mbit/s; null when the kernel does not know it (link down, virtual device). */
-  speedMbps: number | null;
-  duplex: 'full' | 'half' | null;
-  addresses: string[];
-}
-
-export interface GpuFact {
-  index: number;
-  name: string;
-  uuid: string;
-  memoryTotalBytes: number;
-}
-
-export interface MountFact {
-  mount: string;
-  device: string;
-  fstype: string;
-  sizeBytes: number;
-}
-
-/** What a host is, as opposed to how it is doing: sent on enrollment and when it changes. */
-export interface HostFacts {
-  hostname: string;
-  os: string;
-  kernel: string;
-  arch: string;
-  cpus: { model: string; cores: number; threads: number };
-  memoryBytes: number;
-  disks: DiskFact[];
-  mounts: MountFact[];
-  nics: NicFact[];
-  gpus: GpuFact[];
-}
+/**
+ * What a host is, as opposed to how it is doing: the body of the contracts'
+ * `nagare.telemetry.HostFacts` record (schemas/telemetry.inventory/HostFacts.avsc) without
+ * the envelope the agent runtime stamps (hostId, agentId, agentSequence, collectedAt,
+ * agentVersion). Sent on enrollment, on start and when it changes.
+ */
+export type HostFacts = Omit<
+  HostFactsRecord,
+  'hostId' | 'agentId' | 'agentSequence' | 'collectedAt' | 'agentVersion'
+>;
+export type DiskFact = HostFacts['disks'][number];
+export type FilesystemFact = HostFacts['filesystems'][number];
+export type NicFact = HostFacts['nics'][number];
+export type GpuFact = HostFacts['gpus'][number];
 
 export function sample(name: string, value: number, labels: Record<string, string> = {}): Sample {
   return { name, labels, value };

@@ -16,6 +16,8 @@ export interface CpuTimes {
 export interface ProcStat {
   total: CpuTimes;
   cores: Map<string, CpuTimes>;
+  /** Boot time, unix seconds (the `btime` line). */
+  bootTime?: number;
 }
 
 const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
@@ -24,7 +26,12 @@ const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'st
 export function parseProcStat(text: string): ProcStat {
   let total: CpuTimes | undefined;
   const cores = new Map<string, CpuTimes>();
+  let bootTime: number | undefined;
   for (const line of text.split('\n')) {
+    if (line.startsWith('btime ')) {
+      const v = Number(line.slice(6).trim());
+      if (Number.isSafeInteger(v) && v > 0) bootTime = v;
+    }
     if (!line.startsWith('cpu')) continue;
     const parts = line.trim().split(/\s+/);
     const label = parts[0]!;
@@ -37,7 +44,7 @@ export function parseProcStat(text: string): ProcStat {
     else if (/^cpu\d+$/.test(label)) cores.set(label.slice(3), times);
   }
   if (!total) throw new Error('/proc/stat: no aggregate "cpu" line');
-  return { total, cores };
+  return { total, cores, bootTime };
 }
 
 /** Sum of all jiffies (guest time is already inside user/nice, so it is not added again). */

@@ -40,6 +40,7 @@ describe('HostCollector over a kernel 6.8 fixture tree', () => {
     write(path.join(sys, 'class/net/enp5s0/speed'), '2500\n');
     write(path.join(sys, 'class/net/enp5s0/duplex'), 'full\n');
     write(path.join(sys, 'class/net/enp5s0/address'), 'a8:a1:59:12:34:56\n');
+    write(path.join(sys, 'class/net/enp5s0/mtu'), '9000\n');
     write(path.join(sys, 'class/net/docker0/speed'), '-1\n');
     write(path.join(sys, 'class/net/docker0/duplex'), 'unknown\n');
     write(path.join(sys, 'class/net/lo/address'), '00:00:00:00:00:00\n');
@@ -99,19 +100,25 @@ describe('HostCollector over a kernel 6.8 fixture tree', () => {
 
   it('builds facts from the tree', async () => {
     const f = await new HostCollector(config()).facts();
-    expect(f.cpus).toEqual({ model: 'AMD Ryzen 7 5700G with Radeon Graphics', cores: 4, threads: 8 });
+    expect(f.cpu).toEqual({
+      model: 'AMD Ryzen 7 5700G with Radeon Graphics',
+      cores: 4,
+      threads: 8,
+      mhz: 4650.102,
+    });
     expect(f.memoryBytes).toBe(65536708 * 1024);
-    expect(f.disks.map((d) => d.name)).toEqual(['dm-0', 'nvme0n1', 'sda']);
-    expect(f.disks.find((d) => d.name === 'sda')).toEqual({
-      name: 'sda',
+    expect(f.swapBytes).toBe(8388604 * 1024);
+    expect(f.bootTime).toBe(1717661022 * 1000);
+    expect(f.disks.map((d) => d.device)).toEqual(['dm-0', 'nvme0n1', 'sda']);
+    expect(f.disks.find((d) => d.device === 'sda')).toEqual({
+      device: 'sda',
       model: 'ST4000NM0035-1V4',
-      serial: null,
       sizeBytes: 1000215216 * 512,
       rotational: true,
     });
-    expect(f.nics.map((n) => [n.name, n.mac, n.speedMbps, n.duplex])).toEqual([
-      ['docker0', null, null, null],
-      ['enp5s0', 'a8:a1:59:12:34:56', 2500, 'full'],
+    expect(f.nics.map((n) => [n.name, n.mac, n.speedMbps, n.duplex, n.mtu])).toEqual([
+      ['docker0', null, null, 'UNKNOWN', null],
+      ['enp5s0', 'a8:a1:59:12:34:56', 2500, 'FULL', 9000],
     ]);
   });
 });

@@ -2,6 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { HostFacts as HostFactsRecord, MetricBatch } from '@nagare/contracts';
 import { tempDir } from '@nagare/testkit';
 import { DEFAULT_CONFIG } from '../config';
 import type { Sample } from '../model';
@@ -107,15 +108,35 @@ describe('HostCollector on this machine', () => {
       expect(find(samples, 'process_cpu_percent', { pid: p.labels.pid! })).toHaveLength(1);
     }
     for (const s of samples) expect(Number.isFinite(s.value)).toBe(true);
+    // and the samples fit the contracts' MetricBatch
+    const batch = {
+      hostId: 'h-1',
+      agentId: 'a-1',
+      agentSequence: 2,
+      collectedAt: Date.now(),
+      intervalMs: 5000,
+      samples,
+    };
+    expect(() => MetricBatch.parse(batch)).not.toThrow();
   });
 
   it('reports host facts', async () => {
     const facts = await new HostCollector(DEFAULT_CONFIG).facts();
     expect(facts.hostname).toBe(os.hostname());
     expect(facts.kernel).toBe(os.release());
-    expect(facts.cpus.threads).toBe(os.cpus().length);
+    expect(facts.cpu.threads).toBe(os.cpus().length);
     expect(facts.memoryBytes).toBe(os.totalmem());
-    expect(facts.mounts.find((m) => m.mount === '/')).toBeDefined();
+    expect(facts.filesystems.find((m) => m.mount === '/')).toBeDefined();
+    expect(facts.bootTime).toBeLessThan(Date.now());
+    // the facts are a valid body of the contracts' HostFacts record
+    const envelope = {
+      hostId: 'h-1',
+      agentId: 'a-1',
+      agentSequence: 1,
+      collectedAt: Date.now(),
+      agentVersion: '0.1.0',
+    };
+    expect(() => HostFactsRecord.parse({ ...facts, ...envelope })).not.toThrow();
     expect(facts.gpus.map((g) => g.uuid)).toEqual([
       'GPU-5f2c7a3e-1b2d-4c4e-9f0a-2d7e8b1c9a01',
       'GPU-0b9d4a11-7c3e-4e2a-8d6f-5a1b2c3d4e5f',

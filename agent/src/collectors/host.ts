@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentConfig } from '../config';
-import type { DiskFact, GpuFact, HostFacts, MountFact, NicFact, Sample } from '../model';
+import type { DiskFact, FilesystemFact, GpuFact, HostFacts, NicFact, Sample } from '../model';
 import { sample } from '../model';
 import {
   cpuSamples,
@@ -47,7 +47,7 @@ import {
   topProcessSamples,
 } from './process';
 import { StuckGuard } from './stuck';
-import { listDir, osName, readProcSync, readText, runTool, which } from './system';
+import { listDir, osRelease, readProcSync, readText, runTool, which } from './system';
 
 const STATFS_TIMEOUT_MS = 2000;
 const CMDLINE_TIMEOUT_MS = 500;
@@ -298,28 +298,36 @@ export class HostCollector {
   async facts(): Promise<HostFacts> {
     const cpuinfo = parseCpuinfo((await readText(path.join(this.proc, 'cpuinfo'))) ?? '');
     const meminfo = await readText(path.join(this.proc, 'meminfo'));
-    const memoryBytes = meminfo ? (parseMeminfo(meminfo).get('MemTotal') ?? os.totalmem()) : os.totalmem();
+    const mem = meminfo ? parseMeminfo(meminfo) : undefined;
+    const stat = readProcSync(path.join(this.proc, 'stat'));
+    const bootTime = stat ? parseProcStat(stat).bootTime : undefined;
+    const mhz = [...cpuinfo.mhz.values()];
     const gpus: GpuFact[] = this.config.collectors.gpu
       ? (await this.gpus().catch(() => ({ readings: [] }))).readings.map((g) => ({
           index: g.index,
           name: g.name,
-          uuid: g.uuid,
-          memoryTotalBytes: g.memoryTotalBytes ?? 0,
+          uuid: g.uuid || null,
+          memoryBytes: g.memoryTotalBytes,
+          // Not in the query the agent runs every interval; a fact, not a metric.
+          driver: null,
         }))
       : [];
     return {
       hostname: os.hostname(),
-      os: osName(),
+      os: osRelease(),
       kernel: os.release(),
       arch: os.arch(),
-      cpus: {
+      cpu: {
         model: cpuinfo.model,
         cores: cpuinfo.cores || os.cpus().length,
         threads: cpuinfo.threads || os.cpus().length,
+        mhz: mhz.length ? Math.max(...mhz) : null,
       },
-      memoryBytes,
+      memoryBytes: mem?.get('MemTotal') ?? os.totalmem(),
+      swapBytes: mem?.get('SwapTotal') ?? 0,
+      bootTime: bootTime === undefined ? null : bootTime * 1000,
       disks: await this.diskFacts(),
-      mounts: await this.mountFacts(),
+      filesystems: await this.filesystemFacts(),
       nics: await this.nicFacts(),
       gpus,
     };
@@ -329,15 +337,14 @@ export class HostCollector {
     const block = path.join(this.sys, 'block');
     const names = await listDir(block);
     const out: DiskFact[] = [];
-    for (const name of names.sort()) {
-      if (!isReportedBlockDevice(name, new Set(names))) continue;
-      const read = async (rel: string) => (await readText(path.join(block, name, rel)))?.trim() || null;
+    for (const device of names.sort()) {
+      if (!isReportedBlockDevice(device, new Set(names))) continue;
+      const read = async (rel: string) => (await readText(path.join(block, device, rel)))?.trim() || null;
       const sectors = Number(await read('size'));
       const rot = await read('queue/rotational');
       out.push({
-        name,
+        device,
         model: await read('device/model'),
-        serial: (await read('device/serial')) ?? (await read('serial')),
         sizeBytes: Number.isFinite(sectors) ? sectors * 512 : 0,
         rotational: rot === null ? null : rot === '1',
       });
@@ -345,17 +352,20 @@ export class HostCollector {
     return out;
   }
 
-  private async mountFacts(): Promise<MountFact[]> {
+  private async filesystemFacts(): Promise<FilesystemFact[]> {
     const text = await readText(path.join(this.proc, 'self/mounts'));
     if (!text) return [];
-    const out: MountFact[] = [];
+    const out: FilesystemFact[] = [];
     for (const m of dataMounts(parseMounts(text))) {
-      try {
-        const s = await statfs(m.mount);
-        out.push({ mount: m.mount, device: m.device, fstype: m.fstype, sizeBytes: s.blocks * s.bsize });
-      } catch {
-        // unreadable mount: not part of the facts
-      }
+      const r = await this.stuck.run(`statfs:${m.mount}`, () => statfs(m.mount), STATFS_TIMEOUT_MS);
+      // an unreadable or hung mount is not part of the facts
+      if (r.status === 'ok')
+        out.push({
+          mount: m.mount,
+          device: m.device,
+          fsType: m.fstype,
+          sizeBytes: r.value.blocks * r.value.bsize,
+        });
     }
     return out;
   }
@@ -366,23 +376,20 @@ export class HostCollector {
     const out: NicFact[] = [];
     for (const name of (await listDir(netDir)).sort()) {
       if (!isReportedInterface(name)) continue;
-      const mac = (await readText(path.join(netDir, name, 'address')))?.trim() || null;
+      const read = async (rel: string) => (await readText(path.join(netDir, name, rel)))?.trim() || null;
+      const duplex = parseDuplex((await read('duplex')) ?? undefined);
+      const mtu = Number(await read('mtu'));
       out.push({
         name,
-        mac,
-        speedMbps: parseLinkSpeed(await readText(path.join(netDir, name, 'speed'))),
-        duplex: parseDuplex(await readText(path.join(netDir, name, 'duplex'))),
-        addresses: (ifaces[name] ?? []).map((a) =>
-          `${a.address}/${a.netmask ? maskBits(a) : ''}`.replace(/\/$/, ''),
-        ),
+        mac: await read('address'),
+        speedMbps: parseLinkSpeed((await read('speed')) ?? undefined),
+        duplex: duplex === 'full' ? 'FULL' : duplex === 'half' ? 'HALF' : 'UNKNOWN',
+        mtu: Number.isInteger(mtu) && mtu > 0 ? mtu : null,
+        addresses: (ifaces[name] ?? []).map((a) => a.cidr ?? a.address),
       });
     }
     return out;
   }
-}
-
-function maskBits(a: os.NetworkInterfaceInfo): string {
-  return a.cidr ? a.cidr.split('/')[1]! : '';
 }
 
 /**

@@ -95,15 +95,27 @@ export function runTool(file: string, args: string[], timeoutMs = 5000): Promise
   });
 }
 
-/** PRETTY_NAME from /etc/os-release. */
-export function osName(): string {
+/** /etc/os-release: PRETTY_NAME (or NAME), VERSION_ID, ID. */
+export function parseOsRelease(text: string): { name: string; version: string | null; id: string | null } {
+  const kv = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_]+)=(?:"([^"]*)"|'([^']*)'|(.*))$/.exec(line.trim());
+    if (m) kv.set(m[1]!, m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return {
+    name: kv.get('PRETTY_NAME') || kv.get('NAME') || 'Linux',
+    version: kv.get('VERSION_ID') || null,
+    id: kv.get('ID') || null,
+  };
+}
+
+export function osRelease(): { name: string; version: string | null; id: string | null } {
   for (const f of ['/etc/os-release', '/usr/lib/os-release']) {
     try {
-      const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync(f, 'utf8'));
-      if (m) return m[1]!;
+      return parseOsRelease(readFileSync(f, 'utf8'));
     } catch {
       // try the next one
     }
   }
-  return 'Linux';
+  return { name: 'Linux', version: null, id: null };
 }
