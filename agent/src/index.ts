@@ -10,3 +10,4 @@ export * from './model';
 export * from './paths';
 export * from './spool/sequence';
 export * from './spool/spool';
+export * from './protocol/frames';
