@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import YAML from 'yaml';
 import { collectOnce } from './collect';
 import { HostCollector } from './collectors/host';
 import { DEFAULT_CONFIG, loadConfig } from './config';
-import { credentialFile, enroll, saveCredential } from './credential';
+import { credentialFile, enroll, loadCredential, saveCredential } from './credential';
+import { dataPaths } from './paths';
 
 function positiveNumber(v: string): number {
   const n = Number(v);
@@ -74,6 +77,57 @@ export function buildCli(): Command {
       );
     });
 
+  program
+    .command('run')
+    .description(
+      'run the agent: collect, spool to disk, stream to ingest, run signed commands (needs enroll first)',
+    )
+    .action(async () => {
+      // Loaded here, not at the top: `collect` stays free of the socket and Avro libraries.
+      const { parsePublicKey } = require('./executor/dispatch') as typeof import('./executor/dispatch');
+      const { CommandExecutor } = require('./executor/executor') as typeof import('./executor/executor');
+      const { ReplayCache } = require('./executor/replay-cache') as typeof import('./executor/replay-cache');
+      const { FrameCodec } = require('./protocol/frames') as typeof import('./protocol/frames');
+      const { AgentRuntime } = require('./runtime/runtime') as typeof import('./runtime/runtime');
+      const { SequenceCounter } = require('./spool/sequence') as typeof import('./spool/sequence');
+      const { DiskSpool } = require('./spool/spool') as typeof import('./spool/spool');
+      const config = loadConfig(program.opts<{ config?: string }>().config);
+      const credential = loadCredential(config.dataDir);
+      const paths = dataPaths(config.dataDir);
+      const spool = DiskSpool.open(paths.spool, config.spool);
+      const sequence = SequenceCounter.open(paths.sequence);
+      sequence.atLeast(spool.lastSeq);
+      const replayCache = ReplayCache.open(paths.replayCache);
+      const executor = config.executor.enabled
+        ? new CommandExecutor({
+            hostId: credential.hostId,
+            signingKey: parsePublicKey(credential.signingPublicKey),
+            replayCache,
+            config: config.executor,
+          })
+        : undefined;
+      const runtime = new AgentRuntime({
+        config,
+        credential,
+        codec: FrameCodec.load(),
+        spool,
+        sequence,
+        collector: new HostCollector(config),
+        executor,
+        agentVersion: agentVersion(),
+        log: (msg, fields) =>
+          process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`),
+      });
+      runtime.start();
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
+      await runtime.stop();
+      spool.close();
+      replayCache.close();
+    });
+
   const config = program.command('config').description('inspect configuration');
   config
     .command('defaults')
@@ -98,6 +152,16 @@ function formatText(samples: Array<{ name: string; labels: Record<string, string
       return `${s.name}${l.length ? `{${l.join(',')}}` : ''} ${Number.isInteger(s.value) ? s.value : s.value.toFixed(3)}\n`;
     })
     .join('');
+}
+
+function agentVersion(): string {
+  try {
+    return (
+      JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -8,6 +8,7 @@ export * from './executor/replay-cache';
 export * from './executor/sign';
 export * from './model';
 export * from './paths';
+export * from './protocol/frames';
+export * from './runtime/runtime';
 export * from './spool/sequence';
 export * from './spool/spool';
-export * from './protocol/frames';

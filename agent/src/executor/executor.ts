@@ -51,6 +51,8 @@ export interface ExecutorDeps {
 
 /** A running command: iterate its events (chunks, then one exit) and cancel it at will. */
 export class Execution implements AsyncIterable<CommandEvent> {
+  /** The process id, once spawned. */
+  pid: number | undefined;
   private readonly queue: CommandEvent[] = [];
   private waiting?: () => void;
   private finished = false;
@@ -115,6 +117,11 @@ export class CommandExecutor {
 
   constructor(private readonly deps: ExecutorDeps) {
     this.now = deps.now ?? Date.now;
+  }
+
+  /** The platform key changed (a Welcome carries the current one). */
+  setSigningKey(key: KeyObject): void {
+    this.deps.signingKey = key;
   }
 
   /** Validates everything that can be validated before a process exists. */
@@ -294,6 +301,7 @@ export class CommandExecutor {
       finish({ exitCode: null, signal: null, error: (err as Error).message });
       return;
     }
+    exec.pid = child.pid;
     const killGroup = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
       try {

@@ -16,6 +16,7 @@ import { fsyncDir, readJsonIfExists, writeFileDurable } from './files';
 /** Record header: u32 payload length, u32 crc32 of (seq bytes + payload), u64 seq. */
 const HEADER = 16;
 const SEGMENT_RE = /^segment-(\d{20})\.log$/;
+const TAIL_BYTES = 4 * 1024 * 1024;
 
 export interface SpoolOptions {
   /** Total bytes of segment files kept; past it, the oldest segment is dropped (and counted). */
@@ -66,6 +67,9 @@ export class DiskSpool {
   private state: State;
   private fd = -1;
   private readonly fsync: boolean;
+  /** Recently appended batches, so sending them in steady state reads no file. */
+  private readonly tail = new Map<number, Buffer>();
+  private tailBytes = 0;
 
   private constructor(
     private readonly dir: string,
@@ -132,6 +136,13 @@ export class DiskSpool {
     seg.seqs.push(seq);
     seg.bytes += size;
     this.state.lastSeq = seq;
+    this.tail.set(seq, payload);
+    this.tailBytes += payload.length;
+    for (const [q, p] of this.tail) {
+      if (this.tailBytes <= TAIL_BYTES) break;
+      this.tail.delete(q);
+      this.tailBytes -= p.length;
+    }
     this.enforceLimit();
   }
 
@@ -151,6 +162,27 @@ export class DiskSpool {
         if (rec.seq > Math.max(from, this.state.ackedSeq, this.state.droppedThroughSeq)) yield rec;
       }
     }
+  }
+
+  /**
+   * Up to `max` unacknowledged batches with a sequence above `afterSeq`, in order: what a
+   * sender with `afterSeq` already in flight sends next. Served from memory when recent.
+   */
+  readFrom(afterSeq: number, max: number): SpoolRecord[] {
+    const from = Math.max(afterSeq, this.state.ackedSeq, this.state.droppedThroughSeq);
+    const out: SpoolRecord[] = [];
+    for (const seg of this.segments) {
+      if (out.length >= max) break;
+      if ((seg.seqs.at(-1) ?? 0) <= from) continue;
+      const wanted = seg.seqs.filter((q) => q > from).slice(0, max - out.length);
+      if (wanted.every((q) => this.tail.has(q))) {
+        for (const q of wanted) out.push({ seq: q, payload: this.tail.get(q)! });
+        continue;
+      }
+      const want = new Set(wanted);
+      for (const rec of parseRecords(readFileSync(seg.file)).records) if (want.has(rec.seq)) out.push(rec);
+    }
+    return out;
   }
 
   /** The server has everything up to `seq`: persist that and delete what it covers. */
@@ -213,6 +245,11 @@ export class DiskSpool {
   /** Deletes segments whose every batch is acknowledged or dropped. */
   private trim(): void {
     const from = Math.max(this.state.ackedSeq, this.state.droppedThroughSeq);
+    for (const [q, p] of this.tail) {
+      if (q > from) break;
+      this.tail.delete(q);
+      this.tailBytes -= p.length;
+    }
     let removed = false;
     while (this.segments.length > 0 && (this.segments[0]!.seqs.at(-1) ?? Number.POSITIVE_INFINITY) <= from) {
       const seg = this.segments.shift()!;
