@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import YAML from 'yaml';
 import { collectOnce } from './collect';
 import { HostCollector } from './collectors/host';
 import { DEFAULT_CONFIG, loadConfig } from './config';
@@ -133,13 +132,17 @@ export function buildCli(): Command {
     .command('defaults')
     .description('print the default configuration as YAML')
     .action(() => {
-      process.stdout.write(YAML.stringify(DEFAULT_CONFIG));
+      process.stdout.write((require('yaml') as typeof import('yaml')).stringify(DEFAULT_CONFIG));
     });
   config
     .command('check')
     .description('load the config file, report errors, print the effective configuration')
     .action(() => {
-      process.stdout.write(YAML.stringify(loadConfig(program.opts<{ config?: string }>().config)));
+      process.stdout.write(
+        (require('yaml') as typeof import('yaml')).stringify(
+          loadConfig(program.opts<{ config?: string }>().config),
+        ),
+      );
     });
 
   return program;
