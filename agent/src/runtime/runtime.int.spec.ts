@@ -28,6 +28,8 @@ class FakeIngest {
   readonly auth: string[] = [];
   lastAcked = -1;
   autoAck = true;
+  heartbeatMs = 30_000;
+  connections = 0;
   sockets = new Set<WebSocket>();
   private server?: http.Server;
   private wss?: WebSocketServer;
@@ -38,6 +40,7 @@ class FakeIngest {
     this.wss = new WebSocketServer({ server: this.server, path: AGENT_CONNECT_PATH });
     this.wss.on('connection', (ws, req) => {
       this.auth.push(String(req.headers.authorization));
+      this.connections++;
       this.sockets.add(ws);
       ws.on('close', () => this.sockets.delete(ws));
       this.send(ws, {
@@ -46,7 +49,7 @@ class FakeIngest {
           hostId: 'h-1',
           lastAckedSequence: this.lastAcked,
           serverTime: Date.now(),
-          heartbeatMs: 30_000,
+          heartbeatMs: this.heartbeatMs,
           signingPublicKey: PEM,
         },
       });
@@ -266,6 +269,14 @@ describe('AgentRuntime against a fake ingest', () => {
         expect.objectContaining({ status: 'REFUSED', reason: expect.stringMatching(/^wrong-host/) }),
       ],
     ]);
+  });
+
+  it('drops a connection whose server went silent and reconnects', async () => {
+    await ingest.listen();
+    ingest.heartbeatMs = 100; // and this stand-in never pings
+    const { runtime } = agent(ingest.port, { intervalSeconds: 60 });
+    runtime.start();
+    await waitFor(() => ingest.connections >= 2, { timeoutMs: 5000 });
   });
 
   it('answers a Ping with a Pong', async () => {

@@ -48,6 +48,8 @@ export class AgentRuntime {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private attempts = 0;
   private lastFactsAt = 0;
+  private lastHeard = 0;
+  private watchdog: NodeJS.Timeout | undefined;
   private readonly log: NonNullable<RuntimeOptions['log']>;
   private readonly window: number;
 
@@ -65,6 +67,7 @@ export class AgentRuntime {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.collectTimer);
+    clearInterval(this.watchdog);
     clearTimeout(this.reconnectTimer);
     const ws = this.ws;
     this.ws = undefined;
@@ -157,6 +160,7 @@ export class AgentRuntime {
       });
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
+      this.lastHeard = Date.now();
       if (!isBinary) {
         this.log('ignoring a text frame from the server');
         return;
@@ -174,12 +178,31 @@ export class AgentRuntime {
     });
     ws.on('error', (err) => this.log('connection error', { error: err.message }));
     ws.on('close', () => {
+      clearInterval(this.watchdog);
       if (this.ws === ws) {
         this.ws = undefined;
         this.ready = false;
       }
       this.scheduleReconnect();
     });
+  }
+
+  /**
+   * The server pings every heartbeatMs; three silent periods mean a dead peer (a half-open
+   * TCP connection never closes by itself), so the agent drops it and reconnects.
+   */
+  private watch(heartbeatMs: number): void {
+    clearInterval(this.watchdog);
+    const period = Math.max(50, heartbeatMs);
+    this.lastHeard = Date.now();
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastHeard > 3 * period) {
+        this.log('server silent; reconnecting', { silentMs: Date.now() - this.lastHeard });
+        clearInterval(this.watchdog);
+        this.ws?.terminate();
+      }
+    }, period);
+    this.watchdog.unref();
   }
 
   private scheduleReconnect(): void {
@@ -212,6 +235,7 @@ export class AgentRuntime {
       }
       this.sentSeq = Math.max(0, w.lastAckedSequence);
       this.ready = true;
+      this.watch(w.heartbeatMs);
       this.pump();
       return;
     }
