@@ -69,7 +69,10 @@ export function buildCli(): Command {
       const config = loadConfig(program.opts<{ config?: string }>().config);
       const server = opts.server ?? config.server;
       const facts = await new HostCollector(config).facts();
-      const credential = await enroll(server, opts.token, facts, { allowInsecure: opts.allowInsecureHttp });
+      const credential = await enroll(server, opts.token, facts, {
+        allowInsecure: opts.allowInsecureHttp,
+        agentVersion: agentVersion(),
+      });
       saveCredential(config.dataDir, credential);
       process.stdout.write(
         `enrolled as agent ${credential.agentId} for host ${credential.hostId}; credential in ${credentialFile(config.dataDir)}\n`,

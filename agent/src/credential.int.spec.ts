@@ -50,11 +50,15 @@ describe('enrollment', () => {
       status: 200,
       body: JSON.stringify({ agentId: 'a-1', hostId: 'h-1', credential: 's3cret', signingPublicKey: pem }),
     };
-    const c = await enroll(url, 'tok-123', facts);
+    const c = await enroll(url, 'tok-123', facts, { agentVersion: '0.1.0' });
     expect(seen).toEqual({
       method: 'POST',
       url: '/api/v1/agents/enroll',
-      body: { token: 'tok-123', hostname: 'web-1', facts },
+      body: {
+        token: 'tok-123',
+        hostname: 'web-1',
+        facts: { ...facts, collectedAt: expect.any(Number), agentVersion: '0.1.0' },
+      },
     });
     const dir = tempDir();
     try {

@@ -56,15 +56,15 @@ function checkCredential(c: Partial<AgentCredential>): asserts c is AgentCredent
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /**
- * POST {server}/api/v1/agents/enroll {token, hostname, facts} → {agentId, hostId, credential,
- * signingPublicKey}. Plain http is allowed to loopback only, unless `allowInsecure`: the
+ * POST {server}/api/v1/agents/enroll {token, hostname, facts (HostFacts body + collectedAt,
+ * agentVersion)} → {agentId, hostId, credential, signingPublicKey}. Plain http is allowed to loopback only, unless `allowInsecure`: the
  * token and the credential must not cross a network in clear.
  */
 export async function enroll(
   server: string,
   token: string,
   facts: HostFacts,
-  { allowInsecure = false, timeoutMs = 15_000 } = {},
+  { allowInsecure = false, timeoutMs = 15_000, agentVersion = 'unknown' } = {},
 ): Promise<AgentCredential> {
   const url = new URL('/api/v1/agents/enroll', server);
   if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname) && !allowInsecure) {
@@ -75,7 +75,13 @@ export async function enroll(
     res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, hostname: facts.hostname, facts }),
+      // Ingest validates the facts as a HostFacts record: it stamps hostId and agentId itself
+      // and needs collectedAt and agentVersion from the agent.
+      body: JSON.stringify({
+        token,
+        hostname: facts.hostname,
+        facts: { ...facts, collectedAt: Date.now(), agentVersion },
+      }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
