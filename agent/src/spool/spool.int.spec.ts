@@ -56,9 +56,29 @@ describe('DiskSpool', () => {
     expect(s2.stats().dropped).toBe(0);
     // back online: the server acks in steps
     for (const r of replayed) if (r.seq % 100 === 0) s2.ack(r.seq);
-    expect(s2.stats()).toMatchObject({ pending: 0, segments: 0, bytes: 0 });
-    expect(readdirSync(dir.path).filter((f) => f.startsWith('segment-'))).toEqual([]);
+    // only the active segment stays while running; it goes on the next open
+    expect(s2.stats()).toMatchObject({ pending: 0, segments: 1 });
     s2.close();
+    const s3 = DiskSpool.open(dir.path, { maxBytes: 1024 * 1024, segmentBytes: 16 * 1024 });
+    expect(s3.stats()).toMatchObject({ pending: 0, segments: 0, bytes: 0, ackedSeq: 2000 });
+    expect(readdirSync(dir.path).filter((f) => f.startsWith('segment-'))).toEqual([]);
+    s3.close();
+  });
+
+  it('writes the acked position at most every ackFlushMs; a crash can only cause resends', () => {
+    const o = { ...opts, ackFlushMs: 60_000 };
+    const s = DiskSpool.open(dir.path, o);
+    for (let q = 1; q <= 10; q++) s.append(q, batch(q));
+    s.ack(3); // first ack is written at once
+    s.ack(8); // within the flush interval: in memory only
+    // "crash": no close. Reopened, 4..8 come again (duplicates for ingest), nothing is lost.
+    const crashed = DiskSpool.open(dir.path, o);
+    expect(seqsOf(crashed)).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    crashed.close();
+    s.close(); // a clean close writes it
+    const clean = DiskSpool.open(dir.path, o);
+    expect(seqsOf(clean)).toEqual([9, 10]);
+    clean.close();
   });
 
   it('drops the oldest past its size limit and counts it, persistently', () => {

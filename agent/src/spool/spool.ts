@@ -25,6 +25,12 @@ export interface SpoolOptions {
   segmentBytes: number;
   /** fsync every append (default). Off only for benchmarks of the format itself. */
   fsync?: boolean;
+  /**
+   * The acked position is written at most this often (default 1000 ms) and on close. A crash
+   * can forget the acks of that last moment: those batches are sent again, and ingest drops
+   * them as duplicates by sequence. Nothing unacknowledged is ever forgotten.
+   */
+  ackFlushMs?: number;
 }
 
 export interface SpoolRecord {
@@ -70,6 +76,9 @@ export class DiskSpool {
   /** Recently appended batches, so sending them in steady state reads no file. */
   private readonly tail = new Map<number, Buffer>();
   private tailBytes = 0;
+  private stateDirty = false;
+  private lastStateSave = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -99,7 +108,7 @@ export class DiskSpool {
     const last = this.segments.at(-1)?.seqs.at(-1);
     if (last !== undefined && last > this.state.lastSeq) this.state.lastSeq = last;
     // Segments wholly acknowledged or dropped before a crash are removed now.
-    this.trim();
+    this.trim(false);
   }
 
   static open(dir: string, opts: SpoolOptions): DiskSpool {
@@ -190,8 +199,20 @@ export class DiskSpool {
     const upTo = Math.min(seq, this.state.lastSeq);
     if (upTo <= this.state.ackedSeq) return;
     this.state.ackedSeq = upTo;
-    this.saveState();
-    this.trim();
+    const flushMs = this.opts.ackFlushMs ?? 1000;
+    if (Date.now() - this.lastStateSave >= flushMs) this.saveState();
+    else {
+      this.stateDirty = true;
+      this.flushTimer ??= setTimeout(() => {
+        this.flushTimer = undefined;
+        try {
+          if (this.stateDirty) this.saveState();
+        } catch {
+          // Stays dirty: the next ack or close writes it. Only duplicates are at stake.
+        }
+      }, flushMs).unref();
+    }
+    this.trim(true);
   }
 
   stats(): SpoolStats {
@@ -205,13 +226,21 @@ export class DiskSpool {
     return { ...this.state, pending, bytes, segments: this.segments.length };
   }
 
+  /** Writes the acked position if it changed, and closes the active segment. */
   close(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.stateDirty) this.saveState();
+    this.closeFd();
+  }
+
+  private closeFd(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }
 
   private roll(firstSeq: number): Segment {
-    this.close();
+    this.closeFd();
     const file = path.join(this.dir, `segment-${String(firstSeq).padStart(20, '0')}.log`);
     this.fd = openSync(file, 'a', 0o600);
     fsyncDir(this.dir);
@@ -242,8 +271,12 @@ export class DiskSpool {
     }
   }
 
-  /** Deletes segments whose every batch is acknowledged or dropped. */
-  private trim(): void {
+  /**
+   * Deletes segments whose every batch is acknowledged or dropped. The active (last) segment
+   * is kept while running, so a steady acked stream does not create and delete a file per
+   * batch; it goes once it is full and rolled, or on the next open.
+   */
+  private trim(keepActive: boolean): void {
     const from = Math.max(this.state.ackedSeq, this.state.droppedThroughSeq);
     for (const [q, p] of this.tail) {
       if (q > from) break;
@@ -251,9 +284,13 @@ export class DiskSpool {
       this.tailBytes -= p.length;
     }
     let removed = false;
-    while (this.segments.length > 0 && (this.segments[0]!.seqs.at(-1) ?? Number.POSITIVE_INFINITY) <= from) {
+    const keep = keepActive ? 1 : 0;
+    while (
+      this.segments.length > keep &&
+      (this.segments[0]!.seqs.at(-1) ?? Number.POSITIVE_INFINITY) <= from
+    ) {
       const seg = this.segments.shift()!;
-      if (this.segments.length === 0) this.close();
+      if (this.segments.length === 0) this.closeFd();
       rmSync(seg.file, { force: true });
       removed = true;
     }
@@ -267,6 +304,8 @@ export class DiskSpool {
 
   private saveState(): void {
     writeFileDurable(this.stateFile, JSON.stringify(this.state));
+    this.stateDirty = false;
+    this.lastStateSave = Date.now();
   }
 
   /** Reads a segment's sequence numbers and cuts off a torn or corrupt tail. */
