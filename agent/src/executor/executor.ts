@@ -185,6 +185,13 @@ export class CommandExecutor {
     return exec;
   }
 
+  /** Cancels every running command (agent shutdown) and resolves when all have exited. */
+  async cancelAll(): Promise<void> {
+    const all = [...this.running.values()];
+    for (const e of all) e.cancel();
+    await Promise.all(all.map((e) => e.done));
+  }
+
   /** A running command by id. */
   get(commandId: string): Execution | undefined {
     return this.running.get(commandId);

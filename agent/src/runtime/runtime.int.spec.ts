@@ -271,6 +271,37 @@ describe('AgentRuntime against a fake ingest', () => {
     ]);
   });
 
+  it('cancels running commands on stop and reports them CANCELLED', async () => {
+    await ingest.listen();
+    const { runtime } = agent(ingest.port, { intervalSeconds: 60 });
+    runtime.start();
+    await waitFor(() => runtime.connected);
+    const now = Date.now();
+    const d = signDispatch(
+      {
+        commandId: 'c-long',
+        hostId: 'h-1',
+        argv: ['sleep', '30'],
+        shell: false,
+        cwd: null,
+        env: {},
+        timeoutMs: 60_000,
+        outputCapBytes: 1024,
+        issuedAt: now,
+        expiresAt: now + 60_000,
+        nonce: newNonce(),
+      },
+      platform.privateKey,
+    );
+    ingest.broadcast({ 'nagare.command.CommandDispatch': d });
+    await waitFor(() => ingest.frames.find((f) => kind(f) === 'nagare.command.CommandStarted'));
+    await runtime.stop();
+    const finished = ingest.frames.find((f) => kind(f) === 'nagare.command.CommandFinished');
+    expect(finished).toEqual({
+      'nagare.command.CommandFinished': expect.objectContaining({ commandId: 'c-long', status: 'CANCELLED' }),
+    });
+  });
+
   it('drops a connection whose server went silent and reconnects', async () => {
     await ingest.listen();
     ingest.heartbeatMs = 100; // and this stand-in never pings

@@ -68,6 +68,10 @@ export class AgentRuntime {
     this.stopped = true;
     clearTimeout(this.collectTimer);
     clearInterval(this.watchdog);
+    // Commands do not outlive the agent: they are cancelled, and their CANCELLED outcome is
+    // spooled (and sent now if the link is up, else on the next start).
+    await this.o.executor?.cancelAll();
+    await new Promise((r) => setTimeout(r, 100));
     clearTimeout(this.reconnectTimer);
     const ws = this.ws;
     this.ws = undefined;
