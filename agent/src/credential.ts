@@ -14,6 +14,8 @@ export interface AgentCredential {
   /** Ed25519 public key of the command service (PEM or base64), to verify dispatches. */
   signingPublicKey: string;
   enrolledAt: string;
+  /** Enrolled with --allow-insecure-http to a non-loopback server: `run` may use plain ws. */
+  insecureTransport?: boolean;
 }
 
 export const credentialFile = (dataDir: string) => dataPaths(dataDir).credential;
@@ -55,6 +57,12 @@ function checkCredential(c: Partial<AgentCredential>): asserts c is AgentCredent
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+/** Plain http/ws to anything but loopback: the credential would cross a network in clear. */
+export function isInsecureRemote(server: string): boolean {
+  const url = new URL(server);
+  return (url.protocol === 'http:' || url.protocol === 'ws:') && !LOOPBACK.has(url.hostname);
+}
+
 /**
  * POST {server}/api/v1/agents/enroll {token, hostname, facts (HostFacts body + collectedAt,
  * agentVersion)} → {agentId, hostId, credential, signingPublicKey}. Plain http is allowed to loopback only, unless `allowInsecure`: the
@@ -67,7 +75,7 @@ export async function enroll(
   { allowInsecure = false, timeoutMs = 15_000, agentVersion = 'unknown' } = {},
 ): Promise<AgentCredential> {
   const url = new URL('/api/v1/agents/enroll', server);
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname) && !allowInsecure) {
+  if (isInsecureRemote(server) && !allowInsecure) {
     throw new Error(`refusing to send the enrollment token over plain http to ${url.host}; use https`);
   }
   let res: Response;
@@ -102,6 +110,7 @@ export async function enroll(
     credential: body.credential,
     signingPublicKey: body.signingPublicKey,
     enrolledAt: new Date().toISOString(),
+    ...(isInsecureRemote(server) ? { insecureTransport: true } : {}),
   };
   checkCredential(c);
   return c;

@@ -77,8 +77,9 @@ class FakeIngest {
 
   async close(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
-    await new Promise((r) => this.wss?.close(r));
-    await new Promise((r) => this.server?.close(r));
+    const { wss, server } = this;
+    if (wss) await new Promise((r) => wss.close(r));
+    if (server) await new Promise((r) => server.close(r));
   }
 
   seqs(): number[] {
@@ -308,6 +309,13 @@ describe('AgentRuntime against a fake ingest', () => {
     const { runtime } = agent(ingest.port, { intervalSeconds: 60 });
     runtime.start();
     await waitFor(() => ingest.connections >= 2, { timeoutMs: 5000 });
+  });
+
+  it('refuses plain ws to a non-loopback server unless enrolled insecurely', () => {
+    const { runtime } = agent(1);
+    const r = runtime as unknown as { o: { credential: { server: string; insecureTransport?: boolean } } };
+    r.o.credential.server = 'http://ingest.example.com:8080';
+    expect(() => runtime.start()).toThrow(/plain ws/);
   });
 
   it('answers a Ping with a Pong', async () => {

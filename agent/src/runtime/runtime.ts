@@ -2,7 +2,7 @@ import type { AgentFrame, ServerFrame } from '@nagare/contracts';
 import WebSocket from 'ws';
 import type { HostCollector } from '../collectors/host';
 import type { AgentConfig } from '../config';
-import type { AgentCredential } from '../credential';
+import { type AgentCredential, isInsecureRemote } from '../credential';
 import { DispatchError, parsePublicKey } from '../executor/dispatch';
 import { type CommandExecutor, commandOutcome, type Execution } from '../executor/executor';
 import type { FrameCodec } from '../protocol/frames';
@@ -59,6 +59,12 @@ export class AgentRuntime {
   }
 
   start(): void {
+    const server = this.o.credential.server || this.o.config.server;
+    if (isInsecureRemote(server) && !this.o.credential.insecureTransport) {
+      throw new Error(
+        `refusing to send the agent credential over plain ws to ${new URL(server).host}; enroll with an https server`,
+      );
+    }
     this.stopped = false;
     this.connect();
     void this.tick();
