@@ -53,3 +53,18 @@ export function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Host facts for host events (a small but complete HostFacts record). */
+export const hostFacts = validateRecord('nagare.telemetry.HostFacts', {
+  hostId: 'host-1',
+  agentId: 'agent-1',
+  agentSequence: 1,
+  collectedAt: Date.UTC(2026, 10, 22, 9),
+  hostname: 'db-1',
+  os: { name: 'Debian GNU/Linux', version: '12', id: 'debian' },
+  kernel: '6.1.0-18-amd64',
+  arch: 'x86_64',
+  cpu: { model: 'AMD EPYC 7B13', cores: 8, threads: 16, mhz: 2450 },
+  memoryBytes: 68_719_476_736,
+  agentVersion: '0.1.0',
+});
