@@ -2,6 +2,7 @@ import { MemorySchemaRegistry, RecordCodec } from '@nagare/contracts';
 import { createTestDatabase, describeWithServer, type TestDatabase } from '@nagare/testkit';
 import { Pool } from 'pg';
 import { openReadModels, type ReadModels } from '../read-models';
+import { FencedError } from '../runtime/runner';
 import { MemorySnapshotStore } from '../snapshots/snapshot-store';
 import { atOffsets, domainEvent, hostFacts } from '../testing/fixtures';
 import { MemoryUpdatePublisher } from '../updates/publisher';
@@ -275,7 +276,6 @@ describeWithServer('postgres', 'entity projections: hosts, alerts, commands, aud
 
   it('refuses to write when the stored offsets moved underneath the consumer', async () => {
     const runner = models.runner('hosts');
-    const { FencedError } = await import('../runtime/runner');
     const events = hostEvents('host-fence');
     await runner.applyChunk(atOffsets('events.hosts', 5, 0, events.slice(0, 2)));
     await expect(
