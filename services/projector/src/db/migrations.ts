@@ -13,7 +13,7 @@ export interface Migration {
 }
 
 /** Tables shared by all projections: offsets (exactly-once) and the per-projection generation (rebuild fencing). */
-function coreTables(schema: string): string[] {
+export function coreTables(schema: string): string[] {
   return [
     `CREATE TABLE ${qualified(schema, 'read_model_info')} (key text PRIMARY KEY, value text NOT NULL)`,
     `CREATE TABLE ${qualified(schema, 'projection_offsets')} (projection text NOT NULL, topic text NOT NULL, partition integer NOT NULL, next_offset bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (projection, topic, partition))`,

@@ -62,7 +62,7 @@ export class AuditProjection implements Projection {
         host_id: hostOf(r.value as DomainEvent),
         correlation_id: meta.correlationId,
         causation_id: meta.causationId,
-        topic: r.topic,
+        topic: r.eventTopic ?? r.topic,
         data,
       };
     });

@@ -12,6 +12,8 @@ export interface SourceRecord {
   offset: number;
   name: RecordName;
   value: unknown;
+  /** Topic the record belongs on, when it is read from elsewhere (the event store in a rebuild). */
+  eventTopic?: string;
 }
 
 /** A domain event as it travels on events.* topics: the data fields beside `meta`. */
