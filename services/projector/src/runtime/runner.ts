@@ -100,7 +100,12 @@ export class ProjectionRunner {
    * Applies one chunk. `expected` (consumer positions) makes the runner refuse to write when
    * the stored offsets moved underneath it (a rebuild swap or a second instance).
    */
-  async applyChunk(records: SourceRecord[], expected?: Map<string, number>): Promise<ChunkResult> {
+  async applyChunk(
+    records: SourceRecord[],
+    expected?: Map<string, number>,
+    /** Last offset read per topic:partition, including records not passed (dead-lettered ones). */
+    readThrough?: Map<string, number>,
+  ): Promise<ChunkResult> {
     const { pool, ctx } = this.options;
     if (this.generation === undefined) this.generation = await this.currentGeneration(pool, false);
     const client = await pool.connect();
@@ -135,6 +140,10 @@ export class ProjectionRunner {
           if (r.offset < (stored.get(tp) ?? 0)) continue;
           fresh.push(r);
           if ((nextOffsets.get(tp) ?? -1) < r.offset + 1) nextOffsets.set(tp, r.offset + 1);
+        }
+        for (const [tp, last] of readThrough ?? []) {
+          if (last + 1 > (stored.get(tp) ?? 0) && (nextOffsets.get(tp) ?? -1) < last + 1)
+            nextOffsets.set(tp, last + 1);
         }
         if (fresh.length > 0) result = await this.projection.apply(client, ctx, fresh);
         if (nextOffsets.size > 0) {
