@@ -78,6 +78,8 @@ export class MetricsProjection implements Projection {
   readonly name = 'metrics';
   readonly topics = ['telemetry.metrics'];
   private readonly seriesIds = new Map<string, number>();
+  /** Series ids of each batch, resolved once in prepare() and used by apply(). */
+  private readonly batchIds = new WeakMap<object, Int32Array>();
   private readonly partitions = new Set<string>();
   private readonly retention: RetentionConfig;
   private readonly ahead: number;
@@ -95,7 +97,14 @@ export class MetricsProjection implements Projection {
 
   tables(mode: StorageMode): readonly string[] {
     return mode === 'plain'
-      ? ['series', 'metric_batches', 'metric_rollup_1m', 'metric_rollup_1h', 'host_metrics_latest']
+      ? [
+          'series',
+          'metric_batches',
+          'metric_rollup_1m',
+          'metric_rollup_1h',
+          'rollup_state',
+          'host_metrics_latest',
+        ]
       : ['series', 'metric_batches', 'metric_samples', 'host_metrics_latest'];
   }
 
@@ -115,6 +124,9 @@ export class MetricsProjection implements Projection {
         `CREATE INDEX ${ident('metric_batches_host_ts')} ON ${q('metric_batches')} (host_id, ts)`,
         rollup('metric_rollup_1m'),
         rollup('metric_rollup_1h'),
+        // Rollups hold every raw sample with ts < watermark_1m (1m) and every 1m row with bucket < watermark_1h (1h).
+        `CREATE TABLE ${q('rollup_state')} (id boolean PRIMARY KEY DEFAULT true CHECK (id), watermark_1m timestamptz, watermark_1h timestamptz)`,
+        `INSERT INTO ${q('rollup_state')} (id) VALUES (true)`,
       ];
     }
     // TimescaleDB: narrow samples in a compressed hypertable; rollups are continuous aggregates (views()).
@@ -226,11 +238,14 @@ export class MetricsProjection implements Projection {
       const b = r.value as MetricBatch;
       if (!this.inWindow(b.collectedAt, now)) continue;
       starts.add(partitionStart(b.collectedAt, 'day'));
+      let complete = true;
       for (const s of b.samples) {
         const key = seriesKey(b.hostId, s.name, s.labels);
-        if (!this.seriesIds.has(key) && !missing.has(key))
-          missing.set(key, { hostId: b.hostId, name: s.name, labels: s.labels });
+        if (this.seriesIds.has(key)) continue;
+        complete = false;
+        if (!missing.has(key)) missing.set(key, { hostId: b.hostId, name: s.name, labels: s.labels });
       }
+      if (complete) this.idsOf(b);
     }
     if (ctx.mode === 'plain') {
       for (const start of starts) {
@@ -268,6 +283,19 @@ export class MetricsProjection implements Projection {
     for (const row of rows) this.seriesIds.set(row.series_key, row.id);
   }
 
+  private idsOf(b: MetricBatch): Int32Array {
+    let ids = this.batchIds.get(b);
+    if (ids) return ids;
+    ids = Int32Array.from(b.samples, (s) => {
+      const id = this.seriesIds.get(seriesKey(b.hostId, s.name, s.labels));
+      if (id === undefined)
+        throw new Error(`series id missing for ${s.name} on ${b.hostId}: prepare() not run`);
+      return id;
+    });
+    this.batchIds.set(b, ids);
+    return ids;
+  }
+
   async apply(client: PoolClient, ctx: ProjectionContext, records: SourceRecord[]): Promise<ApplyResult> {
     const now = this.now();
     const result: ApplyResult = { changes: [], snapshots: [], duplicates: 0 };
@@ -284,14 +312,7 @@ export class MetricsProjection implements Projection {
     }
     if (unique.size === 0) return result;
     const batches = [...unique.values()];
-    const ids = batches.map((b) =>
-      Int32Array.from(b.samples, (s) => {
-        const id = this.seriesIds.get(seriesKey(b.hostId, s.name, s.labels));
-        if (id === undefined)
-          throw new Error(`series id missing for ${s.name} on ${b.hostId}: prepare() not run`);
-        return id;
-      }),
-    );
+    const ids = batches.map((b) => this.idsOf(b));
 
     const inserted =
       ctx.mode === 'plain'
@@ -301,15 +322,15 @@ export class MetricsProjection implements Projection {
     if (inserted.length === 0) return result;
 
     if (ctx.mode === 'plain') {
-      for (const t of tiers) {
-        const acc = new RollupAccumulator(t.width);
-        for (const i of inserted) {
-          const b = batches[i]!;
-          const sid = ids[i]!;
-          for (let j = 0; j < b.samples.length; j++) acc.add(sid[j]!, b.collectedAt, b.samples[j]!.value);
-        }
-        await upsertRollups(client, qualified(ctx.schema, t.table), acc.toRows());
-      }
+      const newBatches = inserted.map((i) => batches[i]!);
+      const newest = Math.max(...newBatches.map((x) => x.collectedAt));
+      await this.rollUp(
+        client,
+        ctx,
+        newBatches,
+        inserted.map((i) => ids[i]!),
+        newest,
+      );
     }
     await this.updateLatest(
       client,
@@ -318,6 +339,107 @@ export class MetricsProjection implements Projection {
       result,
     );
     return result;
+  }
+
+  /**
+   * Rollups, exactly once and cheap: samples at or after the 1m watermark are left to
+   * materialize(), which aggregates whole minutes from the raw rows in this same transaction
+   * once newer data has arrived; samples before it (late data) are folded in directly with
+   * a merge upsert. Both paths run under the rollup_state row lock, so no sample is counted
+   * twice or missed whatever the delivery order or crash point.
+   */
+  private async rollUp(
+    client: PoolClient,
+    ctx: ProjectionContext,
+    batches: MetricBatch[],
+    ids: Int32Array[],
+    newest: number,
+  ) {
+    const state = qualified(ctx.schema, 'rollup_state');
+    const { rows } = await client.query<{ m: Date | null; h: Date | null }>(
+      `SELECT watermark_1m AS m, watermark_1h AS h FROM ${state} FOR UPDATE`,
+    );
+    const wm1m = rows[0]?.m?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const wm1h = rows[0]?.h?.getTime() ?? Number.NEGATIVE_INFINITY;
+    const late1m = new RollupAccumulator(MINUTE);
+    const late1h = new RollupAccumulator(HOUR);
+    batches.forEach((b, i) => {
+      if (b.collectedAt >= wm1m) return;
+      const sid = ids[i]!;
+      const toHour = b.collectedAt < wm1h;
+      for (let j = 0; j < b.samples.length; j++) {
+        late1m.add(sid[j]!, b.collectedAt, b.samples[j]!.value);
+        if (toHour) late1h.add(sid[j]!, b.collectedAt, b.samples[j]!.value);
+      }
+    });
+    await upsertRollups(client, qualified(ctx.schema, 'metric_rollup_1m'), late1m.toRows());
+    await upsertRollups(client, qualified(ctx.schema, 'metric_rollup_1h'), late1h.toRows());
+    // Whole minutes before the newest sample are closed; never close minutes in the future.
+    const upTo = Math.floor(Math.min(newest, this.now()) / MINUTE) * MINUTE;
+    await this.materialize(client, ctx.schema, wm1m, wm1h, upTo);
+  }
+
+  /** Aggregates raw rows [wm1m, upTo) into 1m, then whole hours of 1m rows into 1h; advances the watermarks. */
+  private async materialize(
+    client: PoolClient,
+    schema: string,
+    wm1m: number,
+    wm1h: number,
+    upTo: number,
+  ): Promise<void> {
+    if (!(upTo > wm1m)) return;
+    const q = (t: string) => qualified(schema, t);
+    const from1m = Number.isFinite(wm1m) ? new Date(wm1m).toISOString() : '-infinity';
+    await client.query(
+      `INSERT INTO ${q('metric_rollup_1m')} AS t (series_id, bucket, min, max, sum, count, last, last_ts)
+       SELECT u.series_id, date_bin('1 minute', b.ts, 'epoch'), min(u.value), max(u.value), sum(u.value), count(*),
+              (max(ARRAY[extract(epoch FROM b.ts)::float8, u.value]))[2], max(b.ts)
+       FROM ${q('metric_batches')} b, unnest(b.series_ids, b.values) AS u(series_id, value)
+       WHERE b.ts >= $1::timestamptz AND b.ts < $2::timestamptz
+       GROUP BY 1, 2 ${MERGE}`,
+      [from1m, new Date(upTo).toISOString()],
+    );
+    const hourUpTo = Math.floor(upTo / HOUR) * HOUR;
+    if (hourUpTo > wm1h) {
+      await client.query(
+        `INSERT INTO ${q('metric_rollup_1h')} AS t (series_id, bucket, min, max, sum, count, last, last_ts)
+         SELECT series_id, date_bin('1 hour', bucket, 'epoch'), min(min), max(max), sum(sum), sum(count),
+                (max(ARRAY[extract(epoch FROM last_ts)::float8, last]))[2], max(last_ts)
+         FROM ${q('metric_rollup_1m')}
+         WHERE bucket >= $1::timestamptz AND bucket < $2::timestamptz
+         GROUP BY 1, 2 ${MERGE}`,
+        [
+          Number.isFinite(wm1h) ? new Date(wm1h).toISOString() : '-infinity',
+          new Date(hourUpTo).toISOString(),
+        ],
+      );
+    }
+    await client.query(`UPDATE ${q('rollup_state')} SET watermark_1m = $1, watermark_1h = $2`, [
+      new Date(upTo).toISOString(),
+      new Date(Math.max(hourUpTo, Number.isFinite(wm1h) ? wm1h : hourUpTo)).toISOString(),
+    ]);
+  }
+
+  /** Closes every minute (and hour) before `upTo` (default: now), for quiet periods and before reads that need them. */
+  async flushRollups(client: PoolClient, ctx: ProjectionContext, upTo = this.now()): Promise<void> {
+    if (ctx.mode !== 'plain') return;
+    await client.query('BEGIN');
+    try {
+      const { rows } = await client.query<{ m: Date | null; h: Date | null }>(
+        `SELECT watermark_1m AS m, watermark_1h AS h FROM ${qualified(ctx.schema, 'rollup_state')} FOR UPDATE`,
+      );
+      await this.materialize(
+        client,
+        ctx.schema,
+        rows[0]?.m?.getTime() ?? Number.NEGATIVE_INFINITY,
+        rows[0]?.h?.getTime() ?? Number.NEGATIVE_INFINITY,
+        Math.floor(upTo / MINUTE) * MINUTE,
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    }
   }
 
   /** Multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: which batches are new. */
@@ -476,26 +598,34 @@ export class MetricsProjection implements Projection {
   }
 }
 
-/** One upsert for all buckets of a chunk: merges min/max/sum/count/last into existing rows. */
-export async function upsertRollups(client: PoolClient, table: string, rows: RollupRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await client.query(
-    `INSERT INTO ${table} AS t (series_id, bucket, min, max, sum, count, last, last_ts)
-     SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::float8[], $8::timestamptz[])
-     ON CONFLICT (series_id, bucket) DO UPDATE SET
+const MERGE = `ON CONFLICT (series_id, bucket) DO UPDATE SET
        min = least(t.min, EXCLUDED.min), max = greatest(t.max, EXCLUDED.max),
        sum = t.sum + EXCLUDED.sum, count = t.count + EXCLUDED.count,
        last = CASE WHEN (EXCLUDED.last_ts, EXCLUDED.last) > (t.last_ts, t.last) THEN EXCLUDED.last ELSE t.last END,
-       last_ts = greatest(t.last_ts, EXCLUDED.last_ts)`,
+       last_ts = greatest(t.last_ts, EXCLUDED.last_ts)`;
+
+/** PostgreSQL array literal of numbers (node-pg's generic array escaping is slow for large arrays). */
+const numArray = (xs: number[]): string => `{${xs.join(',')}}`;
+
+/** One upsert for all buckets of a chunk: merges min/max/sum/count/last into existing rows. */
+export async function upsertRollups(client: PoolClient, table: string, rows: RollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // Timestamps travel as epoch milliseconds and are converted by PostgreSQL.
+  await client.query(
+    `INSERT INTO ${table} AS t (series_id, bucket, min, max, sum, count, last, last_ts)
+     SELECT s, to_timestamp(b / 1000.0), mn, mx, sm, c, l, to_timestamp(lt / 1000.0)
+     FROM unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::float8[], $8::bigint[])
+       AS x(s, b, mn, mx, sm, c, l, lt)
+     ${MERGE}`,
     [
-      rows.map((r) => r.seriesId),
-      rows.map((r) => new Date(r.bucket).toISOString()),
-      rows.map((r) => r.min),
-      rows.map((r) => r.max),
-      rows.map((r) => r.sum),
-      rows.map((r) => r.count),
-      rows.map((r) => r.last),
-      rows.map((r) => new Date(r.lastTs).toISOString()),
+      numArray(rows.map((r) => r.seriesId)),
+      numArray(rows.map((r) => r.bucket)),
+      numArray(rows.map((r) => r.min)),
+      numArray(rows.map((r) => r.max)),
+      numArray(rows.map((r) => r.sum)),
+      numArray(rows.map((r) => r.count)),
+      numArray(rows.map((r) => r.last)),
+      numArray(rows.map((r) => r.lastTs)),
     ],
   );
 }
