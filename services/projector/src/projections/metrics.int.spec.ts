@@ -98,7 +98,7 @@ describeWithServer('postgres', 'metrics projection (plain PostgreSQL path)', () 
 
   async function rollups(table: string): Promise<Map<string, Agg>> {
     const { rows } = await pool.query(
-      `SELECT s.series_key, r.bucket, r.min, r.max, r.sum, r.count, r.last, r.last_ts FROM nagare_read.${table} r JOIN nagare_read.series s ON s.id = r.series_id`,
+      `SELECT s.series_key, r.bucket, r.min, r.max, r.sum, r.count, r.last, r.last_ts FROM nagare_read.${table}_v r JOIN nagare_read.series s ON s.id = r.series_id`,
     );
     return new Map(
       rows.map((r) => [

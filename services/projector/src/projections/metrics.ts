@@ -18,7 +18,7 @@ import type {
   StorageMode,
   ViewChange,
 } from './projection';
-import { HOUR, MINUTE, RollupAccumulator, type RollupRow } from './rollup';
+import { HOUR, MINUTE, mergeRollup, RollupAccumulator, type RollupRow } from './rollup';
 
 const DAY = 86_400_000;
 
@@ -117,11 +117,13 @@ export class MetricsProjection implements Projection {
     ];
     if (mode === 'plain') {
       const rollup = (t: string) =>
-        `CREATE TABLE ${q(t)} (series_id integer NOT NULL, bucket timestamptz NOT NULL, min double precision NOT NULL, max double precision NOT NULL, sum double precision NOT NULL, count bigint NOT NULL, last double precision NOT NULL, last_ts timestamptz NOT NULL, PRIMARY KEY (series_id, bucket)) PARTITION BY RANGE (bucket)`;
+        `CREATE TABLE ${q(t)} (host_id text NOT NULL, bucket timestamptz NOT NULL, series_ids integer[] NOT NULL, min double precision[] NOT NULL, max double precision[] NOT NULL, sum double precision[] NOT NULL, count bigint[] NOT NULL, last double precision[] NOT NULL, last_ms bigint[] NOT NULL, PRIMARY KEY (host_id, bucket)) PARTITION BY RANGE (bucket)`;
       return [
         ...common,
         `CREATE TABLE ${q('metric_batches')} (ts timestamptz NOT NULL, host_id text NOT NULL, agent_id text NOT NULL, agent_sequence bigint NOT NULL, interval_ms integer NOT NULL, series_ids integer[] NOT NULL, values double precision[] NOT NULL, UNIQUE (agent_id, agent_sequence, ts)) PARTITION BY RANGE (ts)`,
         `CREATE INDEX ${ident('metric_batches_host_ts')} ON ${q('metric_batches')} (host_id, ts)`,
+        // Rollup materialization reads the newest minutes by time range.
+        `CREATE INDEX ${ident('metric_batches_ts')} ON ${q('metric_batches')} (ts)`,
         rollup('metric_rollup_1m'),
         rollup('metric_rollup_1h'),
         // Rollups hold every raw sample with ts < watermark_1m (1m) and every 1m row with bucket < watermark_1h (1h).
@@ -147,9 +149,10 @@ export class MetricsProjection implements Projection {
     if (mode === 'plain') {
       return [
         `CREATE VIEW ${q('metric_points')} AS SELECT b.ts, u.series_id, u.value, b.host_id FROM ${q('metric_batches')} b, unnest(b.series_ids, b.values) AS u(series_id, value)`,
+        // One row per host and bucket with aligned arrays; the view gives one row per series and bucket.
         ...tiers.map(
           (t) =>
-            `CREATE VIEW ${q(`${t.table}_v`)} AS SELECT series_id, bucket, min, max, sum, count, sum / count AS avg, last, last_ts FROM ${q(t.table)}`,
+            `CREATE VIEW ${q(`${t.table}_v`)} AS SELECT r.host_id, u.series_id, r.bucket, u.min, u.max, u.sum, u.count, u.sum / u.count AS avg, u.last, to_timestamp(u.last_ms / 1000.0) AS last_ts FROM ${q(t.table)} r, unnest(r.series_ids, r.min, r.max, r.sum, r.count, r.last, r.last_ms) AS u(series_id, min, max, sum, count, last, last_ms)`,
         ),
       ];
     }
@@ -157,7 +160,7 @@ export class MetricsProjection implements Projection {
       `CREATE VIEW ${q('metric_points')} AS SELECT s.ts, s.series_id, s.value, r.host_id FROM ${q('metric_samples')} s JOIN ${q('series')} r ON r.id = s.series_id`,
       ...tiers.map(
         (t) =>
-          `CREATE VIEW ${q(`${t.table}_v`)} AS SELECT series_id, bucket, min, max, sum, count, sum / count AS avg, last, last_ts FROM ${q(t.table)}`,
+          `CREATE VIEW ${q(`${t.table}_v`)} AS SELECT s.host_id, r.series_id, r.bucket, r.min, r.max, r.sum, r.count, r.sum / r.count AS avg, r.last, r.last_ts FROM ${q(t.table)} r JOIN ${q('series')} s ON s.id = r.series_id`,
       ),
     ];
   }
@@ -356,24 +359,35 @@ export class MetricsProjection implements Projection {
     newest: number,
   ) {
     const state = qualified(ctx.schema, 'rollup_state');
+    // The planner underestimates unnest() rows; enough memory keeps the rollup aggregation off disk.
+    await client.query(`SET LOCAL work_mem = '64MB'`);
     const { rows } = await client.query<{ m: Date | null; h: Date | null }>(
       `SELECT watermark_1m AS m, watermark_1h AS h FROM ${state} FOR UPDATE`,
     );
     const wm1m = rows[0]?.m?.getTime() ?? Number.NEGATIVE_INFINITY;
     const wm1h = rows[0]?.h?.getTime() ?? Number.NEGATIVE_INFINITY;
-    const late1m = new RollupAccumulator(MINUTE);
-    const late1h = new RollupAccumulator(HOUR);
+    const late1m = new Map<string, RollupAccumulator>();
+    const late1h = new Map<string, RollupAccumulator>();
+    const accumulator = (map: Map<string, RollupAccumulator>, host: string, width: number) => {
+      let acc = map.get(host);
+      if (!acc) {
+        acc = new RollupAccumulator(width);
+        map.set(host, acc);
+      }
+      return acc;
+    };
     batches.forEach((b, i) => {
       if (b.collectedAt >= wm1m) return;
       const sid = ids[i]!;
-      const toHour = b.collectedAt < wm1h;
+      const minute = accumulator(late1m, b.hostId, MINUTE);
+      const hour = b.collectedAt < wm1h ? accumulator(late1h, b.hostId, HOUR) : undefined;
       for (let j = 0; j < b.samples.length; j++) {
-        late1m.add(sid[j]!, b.collectedAt, b.samples[j]!.value);
-        if (toHour) late1h.add(sid[j]!, b.collectedAt, b.samples[j]!.value);
+        minute.add(sid[j]!, b.collectedAt, b.samples[j]!.value);
+        hour?.add(sid[j]!, b.collectedAt, b.samples[j]!.value);
       }
     });
-    await upsertRollups(client, qualified(ctx.schema, 'metric_rollup_1m'), late1m.toRows());
-    await upsertRollups(client, qualified(ctx.schema, 'metric_rollup_1h'), late1h.toRows());
+    await mergeRollups(client, qualified(ctx.schema, 'metric_rollup_1m'), late1m);
+    await mergeRollups(client, qualified(ctx.schema, 'metric_rollup_1h'), late1h);
     // Whole minutes before the newest sample are closed; never close minutes in the future.
     const upTo = Math.floor(Math.min(newest, this.now()) / MINUTE) * MINUTE;
     await this.materialize(client, ctx.schema, wm1m, wm1h, upTo);
@@ -390,24 +404,32 @@ export class MetricsProjection implements Projection {
     if (!(upTo > wm1m)) return;
     const q = (t: string) => qualified(schema, t);
     const from1m = Number.isFinite(wm1m) ? new Date(wm1m).toISOString() : '-infinity';
+    // Inner level: one group per (host, series, bucket); outer level packs a host's series into
+    // aligned arrays (all array_agg calls of one aggregate node see the rows in the same order).
     await client.query(
-      `INSERT INTO ${q('metric_rollup_1m')} AS t (series_id, bucket, min, max, sum, count, last, last_ts)
-       SELECT u.series_id, date_bin('1 minute', b.ts, 'epoch'), min(u.value), max(u.value), sum(u.value), count(*),
-              (max(ARRAY[extract(epoch FROM b.ts)::float8, u.value]))[2], max(b.ts)
-       FROM ${q('metric_batches')} b, unnest(b.series_ids, b.values) AS u(series_id, value)
-       WHERE b.ts >= $1::timestamptz AND b.ts < $2::timestamptz
-       GROUP BY 1, 2 ${MERGE}`,
+      `INSERT INTO ${q('metric_rollup_1m')} (host_id, bucket, series_ids, min, max, sum, count, last, last_ms)
+       SELECT host_id, bucket, array_agg(series_id), array_agg(mn), array_agg(mx), array_agg(sm), array_agg(c), array_agg(l), array_agg(lm)
+       FROM (SELECT b.host_id, date_bin('1 minute', b.ts, 'epoch') AS bucket, u.series_id, min(u.value) AS mn, max(u.value) AS mx,
+                    sum(u.value) AS sm, count(*) AS c, (max(ARRAY[extract(epoch FROM b.ts)::float8, u.value]))[2] AS l,
+                    (extract(epoch FROM max(b.ts)) * 1000)::bigint AS lm
+             FROM ${q('metric_batches')} b, unnest(b.series_ids, b.values) AS u(series_id, value)
+             WHERE b.ts >= $1::timestamptz AND b.ts < $2::timestamptz
+             GROUP BY 1, 2, 3) x
+       GROUP BY host_id, bucket`,
       [from1m, new Date(upTo).toISOString()],
     );
     const hourUpTo = Math.floor(upTo / HOUR) * HOUR;
     if (hourUpTo > wm1h) {
       await client.query(
-        `INSERT INTO ${q('metric_rollup_1h')} AS t (series_id, bucket, min, max, sum, count, last, last_ts)
-         SELECT series_id, date_bin('1 hour', bucket, 'epoch'), min(min), max(max), sum(sum), sum(count),
-                (max(ARRAY[extract(epoch FROM last_ts)::float8, last]))[2], max(last_ts)
-         FROM ${q('metric_rollup_1m')}
-         WHERE bucket >= $1::timestamptz AND bucket < $2::timestamptz
-         GROUP BY 1, 2 ${MERGE}`,
+        `INSERT INTO ${q('metric_rollup_1h')} (host_id, bucket, series_ids, min, max, sum, count, last, last_ms)
+         SELECT host_id, bucket, array_agg(series_id), array_agg(mn), array_agg(mx), array_agg(sm), array_agg(c), array_agg(l), array_agg(lm)
+         FROM (SELECT r.host_id, date_bin('1 hour', r.bucket, 'epoch') AS bucket, u.series_id, min(u.min) AS mn, max(u.max) AS mx,
+                      sum(u.sum) AS sm, sum(u.count)::bigint AS c, (max(ARRAY[u.last_ms::float8, u.last]))[2] AS l, max(u.last_ms) AS lm
+               FROM ${q('metric_rollup_1m')} r, unnest(r.series_ids, r.min, r.max, r.sum, r.count, r.last, r.last_ms)
+                      AS u(series_id, min, max, sum, count, last, last_ms)
+               WHERE r.bucket >= $1::timestamptz AND r.bucket < $2::timestamptz
+               GROUP BY 1, 2, 3) x
+         GROUP BY host_id, bucket`,
         [
           Number.isFinite(wm1h) ? new Date(wm1h).toISOString() : '-infinity',
           new Date(hourUpTo).toISOString(),
@@ -425,6 +447,7 @@ export class MetricsProjection implements Projection {
     if (ctx.mode !== 'plain') return;
     await client.query('BEGIN');
     try {
+      await client.query(`SET LOCAL work_mem = '64MB'`);
       const { rows } = await client.query<{ m: Date | null; h: Date | null }>(
         `SELECT watermark_1m AS m, watermark_1h AS h FROM ${qualified(ctx.schema, 'rollup_state')} FOR UPDATE`,
       );
@@ -598,34 +621,92 @@ export class MetricsProjection implements Projection {
   }
 }
 
-const MERGE = `ON CONFLICT (series_id, bucket) DO UPDATE SET
-       min = least(t.min, EXCLUDED.min), max = greatest(t.max, EXCLUDED.max),
-       sum = t.sum + EXCLUDED.sum, count = t.count + EXCLUDED.count,
-       last = CASE WHEN (EXCLUDED.last_ts, EXCLUDED.last) > (t.last_ts, t.last) THEN EXCLUDED.last ELSE t.last END,
-       last_ts = greatest(t.last_ts, EXCLUDED.last_ts)`;
-
 /** PostgreSQL array literal of numbers (node-pg's generic array escaping is slow for large arrays). */
-const numArray = (xs: number[]): string => `{${xs.join(',')}}`;
+const numArray = (xs: ArrayLike<number>): string => `{${Array.prototype.join.call(xs, ',')}}`;
 
-/** One upsert for all buckets of a chunk: merges min/max/sum/count/last into existing rows. */
-export async function upsertRollups(client: PoolClient, table: string, rows: RollupRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  // Timestamps travel as epoch milliseconds and are converted by PostgreSQL.
-  await client.query(
-    `INSERT INTO ${table} AS t (series_id, bucket, min, max, sum, count, last, last_ts)
-     SELECT s, to_timestamp(b / 1000.0), mn, mx, sm, c, l, to_timestamp(lt / 1000.0)
-     FROM unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::float8[], $8::bigint[])
-       AS x(s, b, mn, mx, sm, c, l, lt)
-     ${MERGE}`,
-    [
+/**
+ * Folds late samples into existing host/bucket rollup rows: locks the rows, merges the
+ * arrays per series in memory (mergeRollup), writes them back. Late data is the rare path.
+ */
+export async function mergeRollups(
+  client: PoolClient,
+  table: string,
+  byHost: Map<string, RollupAccumulator>,
+): Promise<void> {
+  const wanted: { host: string; rows: RollupRow[] }[] = [];
+  for (const [host, acc] of byHost) if (acc.length > 0) wanted.push({ host, rows: acc.toRows() });
+  if (wanted.length === 0) return;
+  const keys = new Map<string, { host: string; bucket: number; series: Map<number, RollupRow> }>();
+  for (const { host, rows } of wanted) {
+    for (const r of rows) {
+      const k = `${host}\u0000${r.bucket}`;
+      let entry = keys.get(k);
+      if (!entry) {
+        entry = { host, bucket: r.bucket, series: new Map() };
+        keys.set(k, entry);
+      }
+      entry.series.set(r.seriesId, r);
+    }
+  }
+  const list = [...keys.values()].sort((a, b) =>
+    a.host < b.host ? -1 : a.host > b.host ? 1 : a.bucket - b.bucket,
+  );
+  const { rows: existing } = await client.query<{
+    host_id: string;
+    bucket: Date;
+    series_ids: number[];
+    min: number[];
+    max: number[];
+    sum: number[];
+    count: string[];
+    last: number[];
+    last_ms: string[];
+  }>(
+    `SELECT t.* FROM ${table} t JOIN unnest($1::text[], $2::bigint[]) AS k(host_id, ms)
+       ON t.host_id = k.host_id AND t.bucket = to_timestamp(k.ms / 1000.0)
+     ORDER BY t.host_id, t.bucket FOR UPDATE OF t`,
+    [list.map((e) => e.host), numArray(list.map((e) => e.bucket))],
+  );
+  for (const row of existing) {
+    const entry = keys.get(`${row.host_id}\u0000${row.bucket.getTime()}`);
+    if (!entry) continue;
+    row.series_ids.forEach((seriesId, i) => {
+      const old: RollupRow = {
+        seriesId,
+        bucket: entry.bucket,
+        min: row.min[i]!,
+        max: row.max[i]!,
+        sum: row.sum[i]!,
+        count: Number(row.count[i]),
+        last: row.last[i]!,
+        lastTs: Number(row.last_ms[i]),
+      };
+      const add = entry.series.get(seriesId);
+      entry.series.set(seriesId, add ? mergeRollup(old, add) : old);
+    });
+  }
+  const params: unknown[] = [];
+  const tuples = list.map((e) => {
+    const rows = [...e.series.values()].sort((a, b) => a.seriesId - b.seriesId);
+    const p = params.length;
+    params.push(
+      e.host,
+      e.bucket,
       numArray(rows.map((r) => r.seriesId)),
-      numArray(rows.map((r) => r.bucket)),
       numArray(rows.map((r) => r.min)),
       numArray(rows.map((r) => r.max)),
       numArray(rows.map((r) => r.sum)),
       numArray(rows.map((r) => r.count)),
       numArray(rows.map((r) => r.last)),
       numArray(rows.map((r) => r.lastTs)),
-    ],
+    );
+    const n = (i: number) => `$${p + i}`;
+    return `(${n(1)}, to_timestamp(${n(2)}::bigint / 1000.0), ${n(3)}::int[], ${n(4)}::float8[], ${n(5)}::float8[], ${n(6)}::float8[], ${n(7)}::bigint[], ${n(8)}::float8[], ${n(9)}::bigint[])`;
+  });
+  await client.query(
+    `INSERT INTO ${table} (host_id, bucket, series_ids, min, max, sum, count, last, last_ms) VALUES ${tuples.join(', ')}
+     ON CONFLICT (host_id, bucket) DO UPDATE SET series_ids = EXCLUDED.series_ids, min = EXCLUDED.min, max = EXCLUDED.max,
+       sum = EXCLUDED.sum, count = EXCLUDED.count, last = EXCLUDED.last, last_ms = EXCLUDED.last_ms`,
+    params,
   );
 }

@@ -215,7 +215,7 @@ describeWithServer(
       const rollups = async (table: string) =>
         (
           await pool.query(
-            `SELECT s.series_key, r.bucket, r.min, r.max, r.sum, r.count, r.last, r.last_ts FROM live.${table} r JOIN live.series s ON s.id = r.series_id ORDER BY 1, 2`,
+            `SELECT s.series_key, r.bucket, r.min, r.max, r.sum, r.count, r.last, r.last_ts FROM live.${table}_v r JOIN live.series s ON s.id = r.series_id ORDER BY 1, 2`,
           )
         ).rows;
       const flush = async () => {
