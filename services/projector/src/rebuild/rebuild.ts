@@ -61,6 +61,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   ident(shadow);
   const started = Date.now();
 
+  const deferred: string[] = [];
   await pool.query(`DROP SCHEMA IF EXISTS ${ident(shadow)} CASCADE`);
   await pool.query(`CREATE SCHEMA ${ident(shadow)}`);
   {
@@ -71,7 +72,11 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       await client.query(`INSERT INTO ${qualified(shadow, 'projections')} (name) VALUES ($1)`, [
         projection.name,
       ]);
-      for (const s of projection.ddl(shadow, mode)) await client.query(s);
+      // Secondary indexes are built once after the bulk load (cheaper than maintaining them row by row).
+      for (const s of projection.ddl(shadow, mode)) {
+        if (/^CREATE INDEX /.test(s)) deferred.push(s);
+        else await client.query(s);
+      }
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK');
@@ -85,6 +90,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     pool,
     projection,
     ctx: { schema: shadow, mode, sparklinePoints: options.sparklinePoints ?? 120 },
+    synchronousCommit: false,
   });
   progress?.setTotal(await source.total());
   let records = 0;
@@ -98,6 +104,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     progress?.add(chunk.length);
   };
   await source.run(apply);
+  for (const s of deferred) await pool.query(s);
 
   const client = await pool.connect();
   let generation: number;

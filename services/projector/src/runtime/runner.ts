@@ -46,6 +46,11 @@ export interface RunnerOptions {
   publisher?: UpdatePublisher;
   now?: () => number;
   onError?: (what: string, err: unknown) => void;
+  /**
+   * false: commit without waiting for the WAL flush. Only for rebuilds into a shadow schema,
+   * which a crash discards anyway; live projections keep the default durable commits.
+   */
+  synchronousCommit?: boolean;
 }
 
 /**
@@ -116,6 +121,8 @@ export class ProjectionRunner {
       await this.projection.prepare?.(client, ctx, records);
       await client.query('BEGIN');
       try {
+        if (this.options.synchronousCommit === false)
+          await client.query('SET LOCAL synchronous_commit = off');
         // The generation row lock serializes writers of this projection and the rebuild swap.
         const generation = await this.currentGeneration(client, true);
         if (generation !== this.generation) {
