@@ -1,3 +1,4 @@
+import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
 import { registerRebuild } from './commands/rebuild';
 import { registerUp } from './commands/up';
@@ -9,6 +10,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
+<<<<<<< HEAD
   registerRebuild(program);
+=======
+  registerBrokerCommand(program);
+>>>>>>> main
   return program;
 }
