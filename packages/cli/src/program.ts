@@ -10,10 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
-<<<<<<< HEAD
-  registerRebuild(program);
-=======
   registerBrokerCommand(program);
->>>>>>> main
+  registerRebuild(program);
   return program;
 }
