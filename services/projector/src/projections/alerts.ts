@@ -6,7 +6,7 @@ import type {
   AlertResolved,
   AlertSilenced,
 } from '@nagare/contracts';
-import { EntityProjection, iso, type Row } from './entity-projection';
+import { EntityProjection, type EntitySpec, iso, type Row } from './entity-projection';
 import type { DomainEvent } from './projection';
 
 /** Pure evolve of the alerts read model row: firing → acknowledged → resolved. */
@@ -87,7 +87,7 @@ export function evolveAlert(state: Row | undefined, event: DomainEvent, type: st
   }
 }
 
-export const alertsProjection = new EntityProjection({
+export const alertsSpec: EntitySpec = {
   name: 'alerts',
   topics: ['events.alerts'],
   view: 'alerts',
@@ -142,4 +142,7 @@ export const alertsProjection = new EntityProjection({
       acknowledgedAt: row.acknowledged_at ?? null,
     },
   }),
-});
+};
+
+/** Shared instance for callers that only need the DDL or a single runner. */
+export const alertsProjection = new EntityProjection(alertsSpec);

@@ -11,7 +11,7 @@ import type {
   CommandTimedOut,
 } from '@nagare/contracts';
 import { qualified, toJson } from '../db/sql';
-import { EntityProjection, iso, type Row } from './entity-projection';
+import { EntityProjection, type EntitySpec, iso, type Row } from './entity-projection';
 import type { DomainEvent } from './projection';
 
 /** Pure evolve of the commands read model row (the whole lifecycle, with actors and approvals). */
@@ -128,7 +128,7 @@ export function evolveCommand(state: Row | undefined, event: DomainEvent, type: 
   }
 }
 
-export const commandsProjection = new EntityProjection({
+export const commandsSpec: EntitySpec = {
   name: 'commands',
   topics: ['events.commands'],
   view: 'commands',
@@ -203,4 +203,7 @@ export const commandsProjection = new EntityProjection({
       [toJson(chunks)],
     );
   },
-});
+};
+
+/** Shared instance for callers that only need the DDL or a single runner. */
+export const commandsProjection = new EntityProjection(commandsSpec);

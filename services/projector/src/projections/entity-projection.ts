@@ -112,6 +112,21 @@ export class EntityProjection implements Projection {
     return [];
   }
 
+  /** Entity rows of a bulk load, written once by endBulk() instead of once per chunk. */
+  private bulk: Map<string, Row> | undefined;
+
+  /** Rebuild only (a private shadow schema, empty at the start): keep entity rows in memory. */
+  beginBulk(): void {
+    this.bulk = new Map();
+  }
+
+  async endBulk(client: PoolClient, ctx: ProjectionContext): Promise<void> {
+    const rows = [...(this.bulk?.values() ?? [])];
+    this.bulk = undefined;
+    for (let i = 0; i < rows.length; i += 5000)
+      await this.upsert(client, ctx.schema, rows.slice(i, i + 5000));
+  }
+
   async apply(client: PoolClient, ctx: ProjectionContext, records: SourceRecord[]): Promise<ApplyResult> {
     const s = this.spec;
     const result: ApplyResult = { changes: [], snapshots: [], duplicates: 0 };
@@ -125,12 +140,19 @@ export class EntityProjection implements Projection {
 
     const ids = [...new Set(events.map((e) => e.id))];
     const table = qualified(ctx.schema, s.table);
-    const current = await client.query(
-      `SELECT * FROM ${table} WHERE ${ident(s.idColumn)} = ANY($1) FOR UPDATE`,
-      [ids],
-    );
     const before = new Map<string, Row>();
-    for (const row of current.rows) before.set(row[s.idColumn] as string, this.normalize(row));
+    if (this.bulk) {
+      for (const id of ids) {
+        const row = this.bulk.get(id);
+        if (row) before.set(id, row);
+      }
+    } else {
+      const current = await client.query(
+        `SELECT * FROM ${table} WHERE ${ident(s.idColumn)} = ANY($1) FOR UPDATE`,
+        [ids],
+      );
+      for (const row of current.rows) before.set(row[s.idColumn] as string, this.normalize(row));
+    }
     const after = new Map<string, Row>(before);
     const applied: { event: DomainEvent; record: RecordName }[] = [];
     for (const { id, event, record } of events) {
@@ -165,7 +187,8 @@ export class EntityProjection implements Projection {
       const snap = s.snapshot?.(row);
       if (snap) result.snapshots.push(snap);
     }
-    if (changed.length > 0) await this.upsert(client, ctx.schema, changed);
+    if (this.bulk) for (const row of changed) this.bulk.set(row[s.idColumn] as string, row);
+    else if (changed.length > 0) await this.upsert(client, ctx.schema, changed);
     if (s.timeline && events.length > 0) {
       const inserted = await this.appendTimeline(client, ctx.schema, events);
       // Events already on the timeline were seen before, even if they were newer than the row.

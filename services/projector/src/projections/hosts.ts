@@ -6,7 +6,7 @@ import type {
   HostRegistered,
   HostWentOffline,
 } from '@nagare/contracts';
-import { EntityProjection, iso, type Row } from './entity-projection';
+import { EntityProjection, type EntitySpec, iso, type Row } from './entity-projection';
 import type { DomainEvent } from './projection';
 
 /** Pure evolve of the hosts read model row. */
@@ -72,7 +72,7 @@ function base(state: Row | undefined): Row {
   return state ?? { status: 'online', labels: {} };
 }
 
-export const hostsProjection = new EntityProjection({
+export const hostsSpec: EntitySpec = {
   name: 'hosts',
   topics: ['events.hosts'],
   view: 'hosts',
@@ -106,4 +106,7 @@ export const hostsProjection = new EntityProjection({
       offlineSince: row.offline_since ?? null,
     },
   }),
-});
+};
+
+/** Shared instance for callers that only need the DDL or a single runner. */
+export const hostsProjection = new EntityProjection(hostsSpec);

@@ -61,6 +61,9 @@ export interface Projection {
   apply(client: PoolClient, ctx: ProjectionContext, records: SourceRecord[]): Promise<ApplyResult>;
   /** Forget caches tied to table contents (after a rebuild swap). */
   reset?(): void;
+  /** Bulk load into an empty private schema (rebuild): state may stay in memory until endBulk. */
+  beginBulk?(): void;
+  endBulk?(client: PoolClient, ctx: ProjectionContext): Promise<void>;
 }
 
 export const emptyResult = (): ApplyResult => ({ changes: [], snapshots: [], duplicates: 0 });

@@ -1,8 +1,9 @@
 import type { ProjectorConfig } from '../config';
-import { alertsProjection } from './alerts';
-import { auditProjection } from './audit';
-import { commandsProjection } from './commands';
-import { hostsProjection } from './hosts';
+import { alertsSpec } from './alerts';
+import { AuditProjection } from './audit';
+import { commandsSpec } from './commands';
+import { EntityProjection } from './entity-projection';
+import { hostsSpec } from './hosts';
 import { type MetricsOptions, MetricsProjection } from './metrics';
 import type { Projection } from './projection';
 
@@ -17,14 +18,14 @@ export interface ProjectionSet {
   audit: Projection;
 }
 
-/** One instance of every projection (metrics keeps per-instance caches, so each runner gets its own). */
+/** Fresh instances of every projection (they keep per-instance caches and bulk-load state). */
 export function createProjections(options: MetricsOptions = {}): ProjectionSet {
   return {
     metrics: new MetricsProjection(options),
-    hosts: hostsProjection,
-    alerts: alertsProjection,
-    commands: commandsProjection,
-    audit: auditProjection,
+    hosts: new EntityProjection(hostsSpec),
+    alerts: new EntityProjection(alertsSpec),
+    commands: new EntityProjection(commandsSpec),
+    audit: new AuditProjection(),
   };
 }
 

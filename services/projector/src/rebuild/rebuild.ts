@@ -103,7 +103,20 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     records += chunk.length;
     progress?.add(chunk.length);
   };
+  projection.beginBulk?.();
   await source.run(apply);
+  if (projection.endBulk) {
+    const bulkClient = await pool.connect();
+    try {
+      await projection.endBulk(bulkClient, {
+        schema: shadow,
+        mode,
+        sparklinePoints: options.sparklinePoints ?? 120,
+      });
+    } finally {
+      bulkClient.release();
+    }
+  }
   for (const s of deferred) await pool.query(s);
 
   const client = await pool.connect();
