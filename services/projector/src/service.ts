@@ -70,6 +70,11 @@ export function registerProjectorMetrics(
     (r) => r.stats.fenced,
   );
   fromRunners(
+    'nagare_projector_poisoned_total',
+    'Records PostgreSQL refused as data, sent to the DLQ.',
+    (r) => r.stats.poisoned,
+  );
+  fromRunners(
     'nagare_projector_snapshot_errors_total',
     'Failed snapshot writes.',
     (r) => r.stats.snapshotErrors,
