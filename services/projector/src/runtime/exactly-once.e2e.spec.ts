@@ -208,6 +208,12 @@ if (missing.length > 0) {
           what: 'all records applied',
         },
       );
+      // What changed was published on projections.updates, in the Confluent wire format.
+      const admin = kafka.admin();
+      await admin.connect();
+      const [updates] = await admin.fetchTopicOffsets('projections.updates');
+      await admin.disconnect();
+      expect(Number(updates!.high)).toBeGreaterThan(0);
       const base = await waitFor(() => url, { what: 'service URL in the log' });
       const health = await fetch(`${base}/health`);
       expect(health.status).toBe(200);
