@@ -1,5 +1,6 @@
 import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
+import { registerRebuild } from './commands/rebuild';
 import { registerTopics } from './commands/topics';
 import { registerUp } from './commands/up';
 import { registerVerify } from './commands/verify';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   registerUp(program);
   registerBrokerCommand(program);
+  registerRebuild(program);
   registerTopics(program);
   registerVerify(program);
   return program;
