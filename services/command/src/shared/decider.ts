@@ -4,6 +4,11 @@ import type { Actor } from '@nagare/contracts';
 export interface DomainEvent<Type extends string = string, Data = unknown> {
   type: Type;
   data: Data;
+  /**
+   * Who caused it, from the stored metadata. Deciders leave it out (the handler stamps the
+   * command's actor); evolve reads it where the actor matters (e.g. who requested a command).
+   */
+  actor?: Actor;
 }
 
 /** The data of an event record: everything but the envelope, which the store and relay add. */

@@ -9,6 +9,7 @@ export function deciderSpec<C, E extends DomainEvent, S>(decider: Decider<C, E, 
     when: (command: C) => {
       const run = () => decider.decide(command, given.reduce(decider.evolve, decider.initialState()));
       return {
+        // biome-ignore lint/suspicious/noThenProperty: the Given/When/Then vocabulary; never awaited.
         then: (expected: readonly E[]) => {
           expect(run()).toEqual(expected);
         },
