@@ -132,7 +132,7 @@ export class AggregateStore {
         for (const listener of this.listeners) await listener(appended);
         return {
           streamId,
-          events,
+          events: withActor,
           recorded: appended,
           state: newState,
           version: result.nextExpectedVersion,
