@@ -1,25 +1,8 @@
-import { alice, ctx } from '../testing/fixtures';
+import { alice, cpuRule, ctx } from '../testing/fixtures';
 import { deciderSpec } from '../testing/given';
 import { alertRuleDecider, type RuleDefinition } from './alert-rule.decider';
 
 const given = deciderSpec(alertRuleDecider);
-export const cpuRule: RuleDefinition = {
-  ruleId: 'rule-cpu',
-  name: 'CPU busy',
-  description: null,
-  metric: 'cpu_usage_percent',
-  matchers: [{ label: 'cpu', op: 'EQ', value: 'total' }],
-  hostSelector: { env: 'prod' },
-  comparator: 'GT',
-  threshold: 90,
-  resolveThreshold: 80,
-  forMs: 120_000,
-  severity: 2,
-  autoResolve: true,
-  flapWindowMs: 600_000,
-  flapMaxTransitions: 4,
-  enabled: true,
-};
 const op = ctx(alice, undefined, ['admin']);
 const defined = { type: 'AlertRuleDefined' as const, data: cpuRule };
 

@@ -1,4 +1,5 @@
 import type { Actor, HostFacts } from '@nagare/contracts';
+import type { RuleDefinition } from '../alert-rule/alert-rule.decider';
 import type { CommandContext, Role } from '../shared/decider';
 
 /** Fixed instants and actors for deterministic specs. */
@@ -34,3 +35,21 @@ export const facts = (over: Partial<HostFacts> = {}): HostFacts => ({
   agentVersion: '0.1.0',
   ...over,
 });
+
+export const cpuRule: RuleDefinition = {
+  ruleId: 'rule-cpu',
+  name: 'CPU busy',
+  description: null,
+  metric: 'cpu_usage_percent',
+  matchers: [{ label: 'cpu', op: 'EQ', value: 'total' }],
+  hostSelector: { env: 'prod' },
+  comparator: 'GT',
+  threshold: 90,
+  resolveThreshold: 80,
+  forMs: 120_000,
+  severity: 2,
+  autoResolve: true,
+  flapWindowMs: 600_000,
+  flapMaxTransitions: 4,
+  enabled: true,
+};
