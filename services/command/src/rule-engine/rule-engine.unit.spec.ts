@@ -4,7 +4,12 @@ import { cpuRule, t0 } from '../testing/fixtures';
 import { type RuleDecision, RuleEngine, ruleFingerprint } from './rule-engine';
 
 const STEP = 10_000;
-const batch = (at: number, value: number, labels = { cpu: 'total' }, hostId = 'host-1'): MetricBatch => ({
+const batch = (
+  at: number,
+  value: number,
+  labels: Record<string, string> = { cpu: 'total' },
+  hostId = 'host-1',
+): MetricBatch => ({
   hostId,
   agentId: 'agent-1',
   agentSequence: at,
@@ -139,19 +144,23 @@ describe('RuleEngine', () => {
   it('resolves what a rule raised when it is disabled, no longer matches or is deleted', () => {
     const e = engineWith();
     run(e, [95]);
-    expect(e.upsertRule({ ...cpuRule, forMs: 0, enabled: false }, t0 + STEP).map((d) => d.reason)).toEqual([
-      'rule disabled',
-    ]);
+    expect(
+      e
+        .upsertRule({ ...cpuRule, forMs: 0, enabled: false }, t0 + STEP)
+        .map((d) => (d.kind === 'resolve' ? d.reason : d.kind)),
+    ).toEqual(['rule disabled']);
     const e2 = engineWith();
     run(e2, [95]);
     expect(
       e2
         .upsertRule({ ...cpuRule, matchers: [{ label: 'cpu', op: 'EQ', value: '0' }] }, t0 + STEP)
-        .map((d) => d.reason),
+        .map((d) => (d.kind === 'resolve' ? d.reason : d.kind)),
     ).toEqual(['rule no longer matches']);
     const e3 = engineWith();
     run(e3, [95]);
-    expect(e3.deleteRule('rule-cpu', t0 + STEP).map((d) => d.reason)).toEqual(['rule deleted']);
+    expect(
+      e3.deleteRule('rule-cpu', t0 + STEP).map((d) => (d.kind === 'resolve' ? d.reason : d.kind)),
+    ).toEqual(['rule deleted']);
     expect(run(e3, [99], t0 + 2 * STEP)).toEqual([]);
   });
 
