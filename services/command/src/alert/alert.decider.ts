@@ -41,6 +41,8 @@ export type AlertCommand = CommandContext &
         type: 'ResolveAlert';
         /** Required for manual resolution; AUTO and WEBHOOK resolve whatever is active for the fingerprint. */
         alertId: string | null;
+        /** Names the stream when alertId is null (AUTO and WEBHOOK resolution). */
+        fingerprint?: string;
         resolution: AlertResolution;
         reason: string | null;
         value: number | null;

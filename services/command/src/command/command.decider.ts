@@ -41,11 +41,12 @@ export type CommandCommand = CommandContext &
     | { type: 'ApproveCommand'; commandId: string; comment: string | null }
     | { type: 'RejectCommand'; commandId: string; reason: string }
     | ({ type: 'DispatchCommand' } & EventData<CommandDispatched>)
-    | { type: 'RecordCommandStarted'; commandId: string; pid: number | null; startedAt: number }
-    | { type: 'RecordCommandOutput'; commandId: string; stream: OutputStream; seq: number; data: Buffer }
+    // Agent reports carry the host the ingest edge authenticated: only that host may report.
+    | { type: 'RecordCommandStarted'; commandId: string; hostId: string; pid: number | null; startedAt: number }
+    | { type: 'RecordCommandOutput'; commandId: string; hostId: string; stream: OutputStream; seq: number; data: Buffer }
     | ({ type: 'RecordCommandFinished' } & Pick<
         CommandFinished,
-        'commandId' | 'status' | 'exitCode' | 'signal' | 'durationMs' | 'truncated' | 'reason'
+        'commandId' | 'hostId' | 'status' | 'exitCode' | 'signal' | 'durationMs' | 'truncated' | 'reason'
       >)
     | { type: 'TimeOutCommand'; commandId: string }
     | { type: 'CancelCommand'; commandId: string; reason: string | null }
@@ -94,6 +95,13 @@ export const COMMAND_LIMITS = {
 function requireExists(state: CommandState, commandId: string): void {
   if (state.status === 'none')
     throw new DomainError('COMMAND_NOT_FOUND', `command ${commandId} does not exist`);
+}
+
+function requireReportingHost(state: CommandState, command: { commandId: string; hostId: string }): void {
+  requireExists(state, command.commandId);
+  if (state.request!.hostId !== command.hostId) {
+    throw new DomainError('HOST_MISMATCH', `host ${command.hostId} reported on command ${command.commandId} of another host`);
+  }
 }
 
 function validateRequest(r: RequestCommand): void {
@@ -194,7 +202,7 @@ export const commandDecider: Decider<CommandCommand, CommandEvent, CommandState>
         return [{ type: 'CommandDispatched', data: dispatched }];
       }
       case 'RecordCommandStarted': {
-        requireExists(state, command.commandId);
+        requireReportingHost(state, command);
         if (state.status === 'dispatched') {
           return [
             {
@@ -207,7 +215,7 @@ export const commandDecider: Decider<CommandCommand, CommandEvent, CommandState>
         throw new DomainError('COMMAND_NOT_DISPATCHED', `command ${command.commandId} was never dispatched`);
       }
       case 'RecordCommandOutput': {
-        requireExists(state, command.commandId);
+        requireReportingHost(state, command);
         if (command.seq <= state.lastOutputSeq) return []; // redelivered chunk
         // Output that arrives after a timeout or cancel still belongs to the audit trail.
         if (RUNNING.has(state.status) || state.status === 'timed_out' || state.status === 'cancelled') {
@@ -227,7 +235,7 @@ export const commandDecider: Decider<CommandCommand, CommandEvent, CommandState>
         throw new DomainError('COMMAND_NOT_DISPATCHED', `command ${command.commandId} was never dispatched`);
       }
       case 'RecordCommandFinished': {
-        requireExists(state, command.commandId);
+        requireReportingHost(state, command);
         if (TERMINAL.has(state.status)) return []; // already decided (redelivery, or timed out / cancelled first)
         if (!RUNNING.has(state.status)) {
           throw new DomainError(

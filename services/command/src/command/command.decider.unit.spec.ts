@@ -58,6 +58,7 @@ const finished = (
     ...agent,
     type: 'RecordCommandFinished',
     commandId: 'cmd-1',
+    hostId: 'host-1',
     status,
     exitCode,
     signal: null,
@@ -133,15 +134,16 @@ describe('Command decider', () => {
 
   it('records start once and output chunks in sequence, ignoring redelivery', () => {
     given([requestedFree, dispatched])
-      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', pid: 42, startedAt: t0 + 5 })
+      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-1', pid: 42, startedAt: t0 + 5 })
       .then([started]);
     given([requestedFree, dispatched, started])
-      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', pid: 42, startedAt: t0 + 5 })
+      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-1', pid: 42, startedAt: t0 + 5 })
       .thenNothing();
     const chunk = {
       ...agent,
       type: 'RecordCommandOutput' as const,
       commandId: 'cmd-1',
+      hostId: 'host-1',
       stream: 'STDOUT' as const,
       seq: 0,
       data: Buffer.from('ok\n'),
@@ -154,9 +156,16 @@ describe('Command decider', () => {
     given([requestedFree, dispatched, started, recorded]).when(chunk).thenNothing();
   });
 
+  it('refuses reports from a host the command was not for', () => {
+    given([requestedFree, dispatched])
+      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-2', pid: 1, startedAt: t0 })
+      .thenFails('HOST_MISMATCH');
+    given([requestedFree, dispatched]).when({ ...finished('COMPLETED', 0), hostId: 'host-2' }).thenFails('HOST_MISMATCH');
+  });
+
   it('refuses agent reports for a command never dispatched', () => {
     given([requested])
-      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', pid: 1, startedAt: t0 })
+      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-1', pid: 1, startedAt: t0 })
       .thenFails('COMMAND_NOT_DISPATCHED');
     given([requested]).when(finished('COMPLETED', 0)).thenFails('COMMAND_NOT_DISPATCHED');
   });

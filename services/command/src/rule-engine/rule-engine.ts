@@ -105,6 +105,10 @@ export class RuleEngine {
     return { firing, pending, held };
   }
 
+  firingFingerprints(): string[] {
+    return [...this.series].filter(([, s]) => s.phase === 'firing').map(([fp]) => fp);
+  }
+
   isFiring(fingerprint: string): boolean {
     return this.series.get(fingerprint)?.phase === 'firing';
   }
