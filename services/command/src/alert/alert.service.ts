@@ -4,10 +4,10 @@ import { Aggregates } from '../cqrs/aggregates';
 import { Clock } from '../io/clock';
 import type { RuleDecision } from '../rule-engine/rule-engine';
 import type { CommandContext } from '../shared/decider';
+import { SilenceService } from '../silence/silence.service';
 import type { HandleOptions } from '../store/aggregate-store';
 import { uuidv7 } from '../store/uuid';
 import { CommandSideViews } from '../views/command-side-views';
-import { SilenceService } from '../silence/silence.service';
 import { alertStreamIdForAlert, type RaiseAlert } from './alert.decider';
 
 export const SYSTEM_ACTOR: Actor = { kind: 'SYSTEM', id: 'command-service', name: 'nagare-command' };
@@ -137,7 +137,14 @@ export class AlertService {
   }
 
   diagnose(
-    diagnosis: { alertId: string; summary: string; likelyCauses: string[]; suggestedActions: string[]; engine: string; sources: string[] },
+    diagnosis: {
+      alertId: string;
+      summary: string;
+      likelyCauses: string[];
+      suggestedActions: string[];
+      engine: string;
+      sources: string[];
+    },
     c: CommandContext,
     o?: HandleOptions,
   ) {

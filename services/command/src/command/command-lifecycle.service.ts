@@ -78,7 +78,9 @@ export class CommandLifecycle {
     const requestId = key ? uuidFromParts('request', c.actor.kind, c.actor.id, key) : uuidv7(c.at);
     const commands: RequestedCommand[] = [];
     for (const d of decisions) {
-      const commandId = key ? uuidFromParts('command', c.actor.kind, c.actor.id, key, d.host.hostId) : uuidv7(c.at);
+      const commandId = key
+        ? uuidFromParts('command', c.actor.kind, c.actor.id, key, d.host.hostId)
+        : uuidv7(c.at);
       const result = await this.aggregates.command(
         {
           ...c,
@@ -98,7 +100,12 @@ export class CommandLifecycle {
         },
         { ...o, correlationId: o.correlationId ?? requestId },
       );
-      commands.push({ commandId, hostId: d.host.hostId, policy: d.policy, requiresApproval: d.requiresApproval });
+      commands.push({
+        commandId,
+        hostId: d.host.hostId,
+        policy: d.policy,
+        requiresApproval: d.requiresApproval,
+      });
       if (result.state.status === 'ready') await this.dispatch(commandId, requestId);
     }
     return { requestId, commands };
@@ -143,7 +150,8 @@ export class CommandLifecycle {
   async dispatch(commandId: string, correlationId?: string): Promise<boolean> {
     const { state } = await this.store.load(commandDecider, commandStreamId(commandId));
     if (state.status !== 'ready') return false;
-    if (!this.signingKey) throw new DomainError('SIGNING_KEY_MISSING', 'no command signing key is configured');
+    if (!this.signingKey)
+      throw new DomainError('SIGNING_KEY_MISSING', 'no command signing key is configured');
     const r = state.request!;
     const now = this.clock.now();
     const signed = signDispatch(
@@ -201,7 +209,14 @@ export class CommandLifecycle {
 
   recordStarted(s: CommandStarted, causationId: string) {
     return this.aggregates.command(
-      { ...this.agent(s.agentId), type: 'RecordCommandStarted', commandId: s.commandId, hostId: s.hostId, pid: s.pid, startedAt: s.startedAt },
+      {
+        ...this.agent(s.agentId),
+        type: 'RecordCommandStarted',
+        commandId: s.commandId,
+        hostId: s.hostId,
+        pid: s.pid,
+        startedAt: s.startedAt,
+      },
       { causationId },
     );
   }
@@ -247,7 +262,8 @@ export class CommandLifecycle {
     const grace = this.config.timeoutGraceMs;
     for (const c of [...this.views.openCommands.values()]) {
       let deadline: number | null = null;
-      if (c.status === 'dispatched' && c.dispatchExpiresAt !== null) deadline = c.dispatchExpiresAt + c.timeoutMs + grace;
+      if (c.status === 'dispatched' && c.dispatchExpiresAt !== null)
+        deadline = c.dispatchExpiresAt + c.timeoutMs + grace;
       if (c.status === 'started' && c.startedAt !== null) deadline = c.startedAt + c.timeoutMs + grace;
       if (deadline === null || now < deadline) continue;
       await this.aggregates
@@ -269,23 +285,31 @@ export class CommandLifecycle {
     const hasIds = (input.hostIds?.length ?? 0) > 0;
     const hasSelector = input.hostSelector !== undefined && Object.keys(input.hostSelector).length > 0;
     if (hasIds === hasSelector) {
-      throw new DomainError('TARGET_REQUIRED', 'name the hosts either by id or by a non-empty label selector');
+      throw new DomainError(
+        'TARGET_REQUIRED',
+        'name the hosts either by id or by a non-empty label selector',
+      );
     }
     let hosts: HostView[];
     if (hasIds) {
       hosts = [...new Set(input.hostIds)].map((id) => {
         const h = this.views.hosts.get(id);
-        if (!h || h.status === 'decommissioned') throw new DomainError('HOST_NOT_FOUND', `host ${id} is not registered`);
+        if (!h || h.status === 'decommissioned')
+          throw new DomainError('HOST_NOT_FOUND', `host ${id} is not registered`);
         return h;
       });
     } else {
       hosts = [...this.views.hosts.values()].filter(
         (h) => h.status !== 'decommissioned' && selectorMatches(input.hostSelector!, h.labels),
       );
-      if (hosts.length === 0) throw new DomainError('NO_TARGET_HOSTS', 'no registered host matches the selector');
+      if (hosts.length === 0)
+        throw new DomainError('NO_TARGET_HOSTS', 'no registered host matches the selector');
     }
     if (hosts.length > this.config.maxFanOut) {
-      throw new DomainError('FAN_OUT_TOO_LARGE', `${hosts.length} hosts; at most ${this.config.maxFanOut} per request`);
+      throw new DomainError(
+        'FAN_OUT_TOO_LARGE',
+        `${hosts.length} hosts; at most ${this.config.maxFanOut} per request`,
+      );
     }
     return hosts;
   }

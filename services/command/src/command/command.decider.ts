@@ -42,8 +42,21 @@ export type CommandCommand = CommandContext &
     | { type: 'RejectCommand'; commandId: string; reason: string }
     | ({ type: 'DispatchCommand' } & EventData<CommandDispatched>)
     // Agent reports carry the host the ingest edge authenticated: only that host may report.
-    | { type: 'RecordCommandStarted'; commandId: string; hostId: string; pid: number | null; startedAt: number }
-    | { type: 'RecordCommandOutput'; commandId: string; hostId: string; stream: OutputStream; seq: number; data: Buffer }
+    | {
+        type: 'RecordCommandStarted';
+        commandId: string;
+        hostId: string;
+        pid: number | null;
+        startedAt: number;
+      }
+    | {
+        type: 'RecordCommandOutput';
+        commandId: string;
+        hostId: string;
+        stream: OutputStream;
+        seq: number;
+        data: Buffer;
+      }
     | ({ type: 'RecordCommandFinished' } & Pick<
         CommandFinished,
         'commandId' | 'hostId' | 'status' | 'exitCode' | 'signal' | 'durationMs' | 'truncated' | 'reason'
@@ -100,7 +113,10 @@ function requireExists(state: CommandState, commandId: string): void {
 function requireReportingHost(state: CommandState, command: { commandId: string; hostId: string }): void {
   requireExists(state, command.commandId);
   if (state.request!.hostId !== command.hostId) {
-    throw new DomainError('HOST_MISMATCH', `host ${command.hostId} reported on command ${command.commandId} of another host`);
+    throw new DomainError(
+      'HOST_MISMATCH',
+      `host ${command.hostId} reported on command ${command.commandId} of another host`,
+    );
   }
 }
 

@@ -134,10 +134,24 @@ describe('Command decider', () => {
 
   it('records start once and output chunks in sequence, ignoring redelivery', () => {
     given([requestedFree, dispatched])
-      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-1', pid: 42, startedAt: t0 + 5 })
+      .when({
+        ...agent,
+        type: 'RecordCommandStarted',
+        commandId: 'cmd-1',
+        hostId: 'host-1',
+        pid: 42,
+        startedAt: t0 + 5,
+      })
       .then([started]);
     given([requestedFree, dispatched, started])
-      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-1', pid: 42, startedAt: t0 + 5 })
+      .when({
+        ...agent,
+        type: 'RecordCommandStarted',
+        commandId: 'cmd-1',
+        hostId: 'host-1',
+        pid: 42,
+        startedAt: t0 + 5,
+      })
       .thenNothing();
     const chunk = {
       ...agent,
@@ -158,14 +172,30 @@ describe('Command decider', () => {
 
   it('refuses reports from a host the command was not for', () => {
     given([requestedFree, dispatched])
-      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-2', pid: 1, startedAt: t0 })
+      .when({
+        ...agent,
+        type: 'RecordCommandStarted',
+        commandId: 'cmd-1',
+        hostId: 'host-2',
+        pid: 1,
+        startedAt: t0,
+      })
       .thenFails('HOST_MISMATCH');
-    given([requestedFree, dispatched]).when({ ...finished('COMPLETED', 0), hostId: 'host-2' }).thenFails('HOST_MISMATCH');
+    given([requestedFree, dispatched])
+      .when({ ...finished('COMPLETED', 0), hostId: 'host-2' })
+      .thenFails('HOST_MISMATCH');
   });
 
   it('refuses agent reports for a command never dispatched', () => {
     given([requested])
-      .when({ ...agent, type: 'RecordCommandStarted', commandId: 'cmd-1', hostId: 'host-1', pid: 1, startedAt: t0 })
+      .when({
+        ...agent,
+        type: 'RecordCommandStarted',
+        commandId: 'cmd-1',
+        hostId: 'host-1',
+        pid: 1,
+        startedAt: t0,
+      })
       .thenFails('COMMAND_NOT_DISPATCHED');
     given([requested]).when(finished('COMPLETED', 0)).thenFails('COMMAND_NOT_DISPATCHED');
   });

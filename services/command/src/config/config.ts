@@ -47,22 +47,33 @@ export interface CommandServiceConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CommandServiceConfig {
   const parsed = CommandServiceEnv.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const e = parsed.data;
-  const pem = e.NAGARE_COMMAND_SIGNING_KEY ?? (e.NAGARE_COMMAND_SIGNING_KEY_FILE && readFileSync(e.NAGARE_COMMAND_SIGNING_KEY_FILE, 'utf8'));
-  const policyJson = e.NAGARE_COMMAND_POLICY ?? (e.NAGARE_COMMAND_POLICY_FILE && readFileSync(e.NAGARE_COMMAND_POLICY_FILE, 'utf8'));
+  const pem =
+    e.NAGARE_COMMAND_SIGNING_KEY ??
+    (e.NAGARE_COMMAND_SIGNING_KEY_FILE && readFileSync(e.NAGARE_COMMAND_SIGNING_KEY_FILE, 'utf8'));
+  const policyJson =
+    e.NAGARE_COMMAND_POLICY ??
+    (e.NAGARE_COMMAND_POLICY_FILE && readFileSync(e.NAGARE_COMMAND_POLICY_FILE, 'utf8'));
   let policy = defaultCommandPolicy;
   if (policyJson) {
     const p = CommandPolicyConfig.safeParse(JSON.parse(policyJson));
-    if (!p.success) throw new Error(`invalid command policy: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!p.success)
+      throw new Error(
+        `invalid command policy: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     policy = p.data;
   }
   return {
     http: { host: e.NAGARE_COMMAND_HOST, port: e.NAGARE_COMMAND_PORT },
     internalToken: e.NAGARE_INTERNAL_TOKEN,
     kafka: {
-      brokers: e.NAGARE_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+      brokers: e.NAGARE_KAFKA_BROKERS.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
       registryUrl: e.NAGARE_SCHEMA_REGISTRY_URL,
       groupId: e.NAGARE_KAFKA_GROUP,
     },

@@ -35,7 +35,12 @@ export class HostService {
 
   reportFacts(facts: HostFacts, causationId: string) {
     return this.aggregates.host(
-      { actor: { kind: 'AGENT', id: facts.agentId, name: null }, at: this.clock.now(), type: 'ReportHostFacts', facts },
+      {
+        actor: { kind: 'AGENT', id: facts.agentId, name: null },
+        at: this.clock.now(),
+        type: 'ReportHostFacts',
+        facts,
+      },
       { causationId },
     );
   }
@@ -60,7 +65,14 @@ export class HostService {
       }
       if (now - last <= grace) continue;
       await this.aggregates
-        .host({ actor: SYSTEM_ACTOR, at: now, type: 'MarkHostOffline', hostId: h.hostId, lastSeenAt: last, graceMs: grace })
+        .host({
+          actor: SYSTEM_ACTOR,
+          at: now,
+          type: 'MarkHostOffline',
+          hostId: h.hostId,
+          lastSeenAt: last,
+          graceMs: grace,
+        })
         .catch((err: Error) => this.log.warn(`could not mark ${h.hostId} offline: ${err.message}`));
     }
   }

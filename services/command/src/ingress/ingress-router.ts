@@ -33,13 +33,22 @@ export interface IncomingRecord {
   headers?: Record<string, string>;
 }
 
-export const INGRESS_TOPICS = ['telemetry.inventory', 'telemetry.metrics', 'ingest.webhooks', 'agent.command-output'] as const;
+export const INGRESS_TOPICS = [
+  'telemetry.inventory',
+  'telemetry.metrics',
+  'ingest.webhooks',
+  'agent.command-output',
+] as const;
 
 const EXPECTED: Record<(typeof INGRESS_TOPICS)[number], RecordName[]> = {
   'telemetry.inventory': ['nagare.telemetry.HostFacts'],
   'telemetry.metrics': ['nagare.telemetry.MetricBatch'],
   'ingest.webhooks': ['nagare.ingest.WebhookAlert'],
-  'agent.command-output': ['nagare.command.CommandStarted', 'nagare.command.CommandOutputChunk', 'nagare.command.CommandFinished'],
+  'agent.command-output': [
+    'nagare.command.CommandStarted',
+    'nagare.command.CommandOutputChunk',
+    'nagare.command.CommandFinished',
+  ],
 };
 
 /**
@@ -73,16 +82,22 @@ export class IngressRouter {
       const code = badRecordCode(err);
       if (!code) throw err;
       await this.deadLetter(record, code, (err as Error).message);
-      this.metrics.inc('nagare_command_ingress_records_total', { topic: record.topic, outcome: 'dead-lettered' });
+      this.metrics.inc('nagare_command_ingress_records_total', {
+        topic: record.topic,
+        outcome: 'dead-lettered',
+      });
       return 'dead-lettered';
     }
   }
 
   private async route(record: IncomingRecord): Promise<void> {
     const expected = EXPECTED[record.topic as keyof typeof EXPECTED];
-    if (!expected) throw new DomainError('UNKNOWN_TOPIC', `the command service does not consume ${record.topic}`);
+    if (!expected)
+      throw new DomainError('UNKNOWN_TOPIC', `the command service does not consume ${record.topic}`);
     if (!record.value) throw new DomainError('EMPTY_RECORD', 'record has no value');
-    const { name, value } = await this.codec.decodeAs(record.value, ...expected);
+    const decoded = await this.codec.decodeAs(record.value, ...expected);
+    const name = decoded.name;
+    const value = toPlain(decoded.value);
     const causationId = `${record.topic}:${record.partition}:${record.offset}`;
     switch (name) {
       case 'nagare.telemetry.HostFacts': {
@@ -116,7 +131,9 @@ export class IngressRouter {
   }
 
   private async deadLetter(record: IncomingRecord, errorCode: string, reason: string): Promise<void> {
-    this.log.warn(`${record.topic}@${record.partition}:${record.offset} → ${dlqOf(record.topic)}: ${errorCode} ${reason}`);
+    this.log.warn(
+      `${record.topic}@${record.partition}:${record.offset} → ${dlqOf(record.topic)}: ${errorCode} ${reason}`,
+    );
     const letter: DeadLetter = {
       originalTopic: record.topic,
       originalPartition: record.partition,
@@ -133,6 +150,19 @@ export class IngressRouter {
     const value = await this.codec.encode(dlqOf(record.topic), 'nagare.dlq.DeadLetter', letter);
     await this.sink.send(dlqOf(record.topic), [{ key: record.key ?? Buffer.alloc(0), value }]);
   }
+}
+
+/**
+ * avsc decodes records into instances of generated classes whose prototype methods are
+ * enumerable; strict zod schemas (the event contracts) reject those as unknown keys. Deciders
+ * and events get plain data.
+ */
+export function toPlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(toPlain) as T;
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = toPlain((value as Record<string, unknown>)[k]);
+  return out as T;
 }
 
 /** The DeadLetter errorCode for errors caused by the record itself; null for everything else. */

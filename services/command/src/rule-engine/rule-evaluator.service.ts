@@ -5,8 +5,8 @@ import type { RuleDefinition } from '../alert-rule/alert-rule.decider';
 import { Aggregates } from '../cqrs/aggregates';
 import { Clock } from '../io/clock';
 import type { CommandContext } from '../shared/decider';
-import { fromStoredData } from '../store/event-codec';
 import type { HandleOptions } from '../store/aggregate-store';
+import { fromStoredData } from '../store/event-codec';
 import type { RecordedEvent } from '../store/event-store.port';
 import { CommandSideViews } from '../views/command-side-views';
 import { type RuleDecision, RuleEngine } from './rule-engine';
@@ -68,7 +68,9 @@ export class RuleEvaluator {
           break;
         case 'HostRegistered':
         case 'HostLabelsChanged':
-          decisions.push(...this.engine.setHostLabels(d.hostId as string, d.labels as Record<string, string>, at));
+          decisions.push(
+            ...this.engine.setHostLabels(d.hostId as string, d.labels as Record<string, string>, at),
+          );
           break;
         case 'AlertResolved':
           if (d.resolution !== 'AUTO') {

@@ -7,7 +7,12 @@ import { DomainError } from '../shared/decider';
 import { matchesAll } from '../shared/matchers';
 import type { HandleOptions } from '../store/aggregate-store';
 import { uuidFromParts, uuidv7 } from '../store/uuid';
-import { type ActiveAlertView, CommandSideViews, type SilenceView, silenceLabelsOf } from '../views/command-side-views';
+import {
+  type ActiveAlertView,
+  CommandSideViews,
+  type SilenceView,
+  silenceLabelsOf,
+} from '../views/command-side-views';
 
 const SYSTEM = { kind: 'SYSTEM' as const, id: 'command-service', name: 'nagare-command' };
 
@@ -28,7 +33,9 @@ export class SilenceService {
     o: HandleOptions = {},
   ) {
     // With an idempotency key, a retry names the same silence (and finds its events).
-    const silenceId = o.idempotencyKey ? uuidFromParts('silence', c.actor.id, o.idempotencyKey) : uuidv7(c.at);
+    const silenceId = o.idempotencyKey
+      ? uuidFromParts('silence', c.actor.id, o.idempotencyKey)
+      : uuidv7(c.at);
     const result = await this.aggregates.silence({ ...c, type: 'DefineSilence', silenceId, ...def }, o);
     const silence = this.views.silences.get(silenceId);
     if (silence) await this.applyToActive(silence);
@@ -47,7 +54,12 @@ export class SilenceService {
     }
     const replacement = await this.define(def, c, o);
     await this.aggregates.silence(
-      { ...c, type: 'ExpireSilence', silenceId, reason: `replaced by ${replacement.streamId.slice('silence-'.length)}` },
+      {
+        ...c,
+        type: 'ExpireSilence',
+        silenceId,
+        reason: `replaced by ${replacement.streamId.slice('silence-'.length)}`,
+      },
       o.idempotencyKey ? { ...o, idempotencyKey: `${o.idempotencyKey}:expire` } : o,
     );
     return replacement;
@@ -65,7 +77,8 @@ export class SilenceService {
     if (!alert) return;
     const now = this.clock.now();
     for (const s of this.views.silences.values()) {
-      if (s.startsAt <= now && now < s.endsAt && matchesAll(s.matchers, silenceLabelsOf(alert))) await this.apply(s, alert, now);
+      if (s.startsAt <= now && now < s.endsAt && matchesAll(s.matchers, silenceLabelsOf(alert)))
+        await this.apply(s, alert, now);
     }
   }
 
@@ -91,11 +104,25 @@ export class SilenceService {
   private async apply(s: SilenceView, alert: ActiveAlertView, now: number): Promise<void> {
     const causationId = `silence:${s.silenceId}`;
     await this.aggregates.alert(
-      { actor: SYSTEM, at: now, type: 'SilenceAlert', alertId: alert.alertId, silenceId: s.silenceId, until: s.endsAt },
+      {
+        actor: SYSTEM,
+        at: now,
+        type: 'SilenceAlert',
+        alertId: alert.alertId,
+        silenceId: s.silenceId,
+        until: s.endsAt,
+      },
       { causationId },
     );
     await this.aggregates.silence(
-      { actor: SYSTEM, at: now, type: 'SuppressAlert', silenceId: s.silenceId, alertId: alert.alertId, fingerprint: alert.fingerprint },
+      {
+        actor: SYSTEM,
+        at: now,
+        type: 'SuppressAlert',
+        silenceId: s.silenceId,
+        alertId: alert.alertId,
+        fingerprint: alert.fingerprint,
+      },
       { causationId },
     );
   }
