@@ -118,8 +118,8 @@ export class RuleEngine {
     const before = this.rules.get(rule.ruleId);
     if (before) this.byMetric.get(before.metric)?.delete(rule.ruleId);
     this.rules.set(rule.ruleId, rule);
-    let set = this.byMetric.get(rule.metric);
-    if (!set) this.byMetric.set(rule.metric, (set = new Set()));
+    const set = this.byMetric.get(rule.metric) ?? new Set<string>();
+    this.byMetric.set(rule.metric, set);
     set.add(rule.ruleId);
     const out: RuleDecision[] = [];
     for (const [fp, s] of this.series) {

@@ -173,7 +173,9 @@ describe('RuleEngine', () => {
     // Crash after i=2: a new engine learns from the event store that the alert is active.
     const before = engineWith(rule);
     const ds: RuleDecision[] = [];
-    values.slice(0, 3).forEach((v, i) => ds.push(...before.evaluate(batch(t0 + i * STEP, v))));
+    values.slice(0, 3).forEach((v, i) => {
+      ds.push(...before.evaluate(batch(t0 + i * STEP, v)));
+    });
     const raised = ds.find((d) => d.kind === 'raise')!;
     const after = engineWith(rule);
     after.restoreActive({

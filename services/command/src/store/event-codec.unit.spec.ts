@@ -8,7 +8,7 @@ describe('event codec', () => {
       for (const [field, schema] of Object.entries(contract.data.shape)) {
         const s = schema as { safeParse(v: unknown): { success: boolean } };
         if (s.safeParse(Buffer.alloc(1)).success && !s.safeParse('x').success)
-          (found[type] ??= []).push(field);
+          found[type] = [...(found[type] ?? []), field];
       }
     }
     expect(found).toEqual(BYTES_FIELDS);
