@@ -135,7 +135,6 @@ export class CommandSideModule {
     ];
     return {
       module: CommandSideModule,
-      global: true,
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: OPTIONS, useValue: options },

@@ -276,7 +276,12 @@ export class CommandLifecycle {
   async recover(): Promise<number> {
     let n = 0;
     for (const c of [...this.views.openCommands.values()]) {
-      if (c.status === 'ready' && (await this.dispatch(c.commandId).catch(() => false))) n++;
+      if (c.status !== 'ready') continue;
+      try {
+        if (await this.dispatch(c.commandId)) n++;
+      } catch (err) {
+        this.log.error(`could not dispatch ${c.commandId} on start: ${(err as Error).message}`);
+      }
     }
     return n;
   }
