@@ -23,5 +23,6 @@ export * from './registry/memory-registry';
 export * from './registry/schema-registry';
 export * from './schema-gate/gate';
 export * from './signing/command-signature';
+export { samples as contractSamples } from './testing/samples';
 export * from './topics/catalog';
 export * from './wire/confluent';

@@ -1,0 +1,2 @@
+export * from './registry-log';
+export * from './server';
