@@ -131,17 +131,15 @@ describe('RuleEvaluator on telemetry.metrics', () => {
     await setUp(h);
     await h.feed('telemetry.inventory', 'nagare.telemetry.HostFacts', hostFacts('host-2'));
     await h.get(HostService).changeLabels('host-2', { env: 'prod' }, admin);
-    await h
-      .get(SilenceService)
-      .define(
-        {
-          matchers: [{ label: 'host', op: 'EQ', value: 'host-1' }],
-          startsAt: t0,
-          endsAt: t0 + 3_600_000,
-          reason: 'maintenance',
-        },
-        admin,
-      );
+    await h.get(SilenceService).define(
+      {
+        matchers: [{ label: 'host', op: 'EQ', value: 'host-1' }],
+        startsAt: t0,
+        endsAt: t0 + 3_600_000,
+        reason: 'maintenance',
+      },
+      admin,
+    );
     for (let i = 0; i < 3; i++) {
       await h.feed('telemetry.metrics', 'nagare.telemetry.MetricBatch', metrics(i, 95));
       await h.feed('telemetry.metrics', 'nagare.telemetry.MetricBatch', metrics(i, 95, 'host-2'));
@@ -153,17 +151,15 @@ describe('RuleEvaluator on telemetry.metrics', () => {
     ]);
     expect(await h.types('silence')).toEqual(['SilenceDefined', 'SilenceSuppressed']);
     // A later silence on host-2 applies to its already-active alert.
-    await h
-      .get(SilenceService)
-      .define(
-        {
-          matchers: [{ label: 'host', op: 'RE', value: 'host-[2]' }],
-          startsAt: t0,
-          endsAt: t0 + 60_000,
-          reason: 'deploy',
-        },
-        admin,
-      );
+    await h.get(SilenceService).define(
+      {
+        matchers: [{ label: 'host', op: 'RE', value: 'host-[2]' }],
+        startsAt: t0,
+        endsAt: t0 + 60_000,
+        reason: 'deploy',
+      },
+      admin,
+    );
     expect([...h.get(CommandSideViews).activeAlerts.values()].map((a) => a.silencedUntil)).toEqual([
       t0 + 3_600_000,
       t0 + 60_000,

@@ -9,6 +9,7 @@ import {
 } from '@nagare/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { CommandAppModule } from '../app.module';
 import { CommandSideLifecycle, CommandSideModule } from '../command-side.module';
 import type { CommandServiceConfig } from '../config/config';
 import { IngressRouter } from '../ingress/ingress-router';
@@ -38,6 +39,8 @@ export function testConfig(over: Partial<CommandServiceConfig> = {}): CommandSer
 
 export interface Harness {
   app: INestApplicationContext;
+  /** The HTTP server, when started with `http: true`. */
+  http: import('node:http').Server | null;
   store: MemoryEventStore;
   sink: MemoryRecordSink;
   registry: MemorySchemaRegistry;
@@ -65,6 +68,8 @@ export interface HarnessOptions {
   clock?: ManualClock;
   key?: CommandSigningKey & { privateKeyPem: string };
   config?: Partial<CommandServiceConfig>;
+  /** Serve the HTTP API too (CommandAppModule on an ephemeral port). */
+  http?: boolean;
 }
 
 /** The whole command side in-process: memory event store, memory sink, memory registry, manual clock. */
@@ -75,11 +80,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const key = options.key ?? generateCommandSigningKey('k1');
   const sink = new MemoryRecordSink();
   const config = testConfig({ signingKey: { pem: key.privateKeyPem, keyId: key.keyId }, ...options.config });
+  const sideOptions = { config, store, sink, registry, clock, timers: false };
   const moduleRef = await Test.createTestingModule({
-    imports: [CommandSideModule.forRoot({ config, store, sink, registry, clock, timers: false })],
+    imports: [options.http ? CommandAppModule.forRoot(sideOptions) : CommandSideModule.forRoot(sideOptions)],
   }).compile();
   moduleRef.useLogger(false);
-  const app = await moduleRef.init();
+  let http: import('node:http').Server | null = null;
+  let app: INestApplicationContext;
+  if (options.http) {
+    const web = moduleRef.createNestApplication({ logger: false });
+    await web.listen(0, '127.0.0.1');
+    http = web.getHttpServer();
+    app = web;
+  } else {
+    app = await moduleRef.init();
+  }
   const codec = new RecordCodec(registry);
   let offset = 0;
   const router = app.get(IngressRouter);
@@ -93,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
   return {
     app,
+    http,
     store,
     sink,
     registry,
