@@ -1,0 +1,80 @@
+import { type Consumer, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
+import { INGRESS_TOPICS, type IngressRouter } from '../ingress/ingress-router';
+import type { OutgoingRecord, RecordSink } from './record-sink';
+
+/** Produces through kafkajs (idempotent producer: retries never duplicate a record). */
+export class KafkaRecordSink implements RecordSink {
+  constructor(private readonly producer: Producer) {}
+
+  async send(topic: string, records: OutgoingRecord[]): Promise<void> {
+    await this.producer.send({
+      topic,
+      acks: -1,
+      messages: records.map((r) => ({
+        key: r.key,
+        value: r.value,
+        ...(r.headers && { headers: r.headers }),
+      })),
+    });
+  }
+}
+
+const headersOf = (h: IHeaders | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = first.toString();
+  }
+  return out;
+};
+
+/**
+ * Consumes the ingress topics in one consumer group. Each record is handled before its offset
+ * is committed (at least once); handlers are idempotent (agent sequences, dedup fingerprints,
+ * decider no-ops), bad records go to the DLQ inside the router, and infrastructure errors make
+ * kafkajs retry the record rather than skip it.
+ */
+export class KafkaIngress {
+  private consumer: Consumer | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly groupId: string,
+    private readonly router: IngressRouter,
+    private readonly topics: readonly string[] = INGRESS_TOPICS,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: this.groupId, retry: { retries: 10 } });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        await this.router.handle({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: headersOf(message.headers),
+        });
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = null;
+  }
+}
+
+export function createKafka(brokers: string[], clientId = 'nagare-command'): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 8 } });
+}
+
+export async function connectProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return producer;
+}
