@@ -32,6 +32,8 @@ export type EventListener = (events: readonly RecordedEvent[]) => void | Promise
 export interface AggregateStoreOptions {
   /** Attempts after the first when another writer appended to the stream meanwhile. */
   maxRetries?: number;
+  /** Streams whose folded state is kept between calls (least recently used evicted). */
+  cacheSize?: number;
 }
 
 /** Event ids of an idempotent call: derived from the key, the actor and the stream. */
@@ -46,12 +48,15 @@ const idempotentEventId = (actor: Actor, key: string, streamId: string, index: n
 export class AggregateStore {
   private readonly listeners: EventListener[] = [];
   private readonly maxRetries: number;
+  private readonly cacheSize: number;
+  private readonly cache = new Map<string, { state: unknown; version: number }>();
 
   constructor(
     readonly store: EventStorePort,
     options: AggregateStoreOptions = {},
   ) {
     this.maxRetries = options.maxRetries ?? 5;
+    this.cacheSize = options.cacheSize ?? 10_000;
   }
 
   /** Called after each successful append, in order (in-process views: rule engine, timers). */
@@ -59,10 +64,26 @@ export class AggregateStore {
     this.listeners.push(listener);
   }
 
-  async load<E extends DomainEvent, S>(decider: Decider<never, E, S>, streamId: string) {
-    const recorded = await this.store.readStream(streamId);
-    const state = recorded.reduce((s, e) => decider.evolve(s, toDomainEvent<E>(e)), decider.initialState());
-    return { state, version: recorded.at(-1)?.streamVersion ?? 0, recorded };
+  /**
+   * Current state of a stream. Unkeyed calls fold only the events after the cached state (long
+   * streams such as a command's output stay cheap); `full` reads the whole stream, which keyed
+   * calls need to find their events.
+   */
+  async load<E extends DomainEvent, S>(decider: Decider<never, E, S>, streamId: string, full = false) {
+    const cached = full ? undefined : (this.cache.get(streamId) as { state: S; version: number } | undefined);
+    const recorded = await this.store.readStream(streamId, cached ? { fromVersion: cached.version + 1 } : {});
+    const base = cached ?? { state: decider.initialState(), version: 0 };
+    const state = recorded.reduce((s, e) => decider.evolve(s, toDomainEvent<E>(e)), base.state);
+    const version = recorded.at(-1)?.streamVersion ?? base.version;
+    this.remember(streamId, state, version);
+    return { state, version, recorded };
+  }
+
+  private remember(streamId: string, state: unknown, version: number): void {
+    // Map order is insertion order: delete + set keeps the most recent last, evict from the front.
+    this.cache.delete(streamId);
+    this.cache.set(streamId, { state, version });
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 
   async handle<C extends CommandContext, E extends DomainEvent, S>(
@@ -73,7 +94,11 @@ export class AggregateStore {
   ): Promise<HandleResult<E, S>> {
     const key = options.idempotencyKey;
     for (let attempt = 0; ; attempt++) {
-      const { state, version, recorded } = await this.load(decider as Decider<never, E, S>, streamId);
+      const { state, version, recorded } = await this.load(
+        decider as Decider<never, E, S>,
+        streamId,
+        key !== undefined,
+      );
       if (key) {
         const firstId = idempotentEventId(command.actor, key, streamId, 0);
         const start = recorded.findIndex((e) => e.eventId === firstId);
@@ -129,6 +154,7 @@ export class AggregateStore {
         }));
         const withActor = events.map((e) => ({ ...e, actor: command.actor }));
         const newState = withActor.reduce((s, e) => decider.evolve(s, e), state);
+        this.remember(streamId, newState, result.nextExpectedVersion);
         for (const listener of this.listeners) await listener(appended);
         return {
           streamId,

@@ -151,6 +151,28 @@ describe('AggregateStore', () => {
   });
 });
 
+describe('AggregateStore state cache', () => {
+  it('folds only new events, and still sees what another writer appended', async () => {
+    const memory = new MemoryEventStore();
+    const a = new AggregateStore(memory);
+    const b = new AggregateStore(memory);
+    await a.handle(alertDecider, stream, raise);
+    const alertId = ((await memory.readStream(stream))[0]!.data as { alertId: string }).alertId;
+    const reads: (number | undefined)[] = [];
+    const read = memory.readStream.bind(memory);
+    memory.readStream = (id, options) => {
+      reads.push(options?.fromVersion);
+      return read(id, options);
+    };
+    await b.handle(alertDecider, stream, { ...ctx(bob), type: 'AcknowledgeAlert', alertId, comment: null });
+    // a's cache is at version 1; it must fold b's acknowledgement before deciding.
+    await expect(
+      a.handle(alertDecider, stream, { ...ctx(alice), type: 'AcknowledgeAlert', alertId, comment: null }),
+    ).rejects.toThrow('already acknowledged');
+    expect(reads).toEqual([undefined, 2]);
+  });
+});
+
 describe('MemoryEventStore', () => {
   it('enforces expected versions and treats a repeated batch as a duplicate', async () => {
     const s = new MemoryEventStore();

@@ -58,9 +58,14 @@ export interface ReadAllOptions {
   category?: string;
 }
 
+export interface ReadStreamOptions {
+  /** Inclusive, 1-based; default: the first event. */
+  fromVersion?: number;
+}
+
 export interface EventStorePort {
   append(streamId: string, expectedVersion: ExpectedVersion, events: NewEvent[]): Promise<AppendResult>;
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 }
 

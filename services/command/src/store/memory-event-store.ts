@@ -5,6 +5,7 @@ import {
   type ExpectedVersion,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type RecordedEvent,
 } from './event-store.port';
 import { uuidv7 } from './uuid';
@@ -92,8 +93,8 @@ export class MemoryEventStore implements EventStorePort {
     };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return [...(this.streams.get(streamId) ?? [])];
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return (this.streams.get(streamId) ?? []).slice(Math.max(0, (options.fromVersion ?? 1) - 1));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
