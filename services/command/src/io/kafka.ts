@@ -1,4 +1,4 @@
-import { type Consumer, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Consumer, type IHeaders, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { INGRESS_TOPICS, type IngressRouter } from '../ingress/ingress-router';
 import type { OutgoingRecord, RecordSink } from './record-sink';
 
@@ -74,7 +74,16 @@ export function createKafka(brokers: string[], clientId = 'nagare-command'): Kaf
 }
 
 export async function connectProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // Java-compatible murmur2 partitioning keeps "same key → same partition" with other clients.
+  // Retries are bounded so a dead broker fails a dispatch (recorded as failed) instead of
+  // hanging it; kafkajs warns that this weakens exactly-once, which Nagare does not rely on
+  // here (agents refuse a dispatch nonce they have seen, DLQ readers dedupe by offset).
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 10 },
+  });
   await producer.connect();
   return producer;
 }
