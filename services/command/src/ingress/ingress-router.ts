@@ -108,10 +108,7 @@ export class IngressRouter {
       }
       case 'nagare.telemetry.MetricBatch': {
         const batch = value as MetricBatch;
-        await this.hosts.seen(batch.hostId).catch((err: unknown) => {
-          // Metrics of a host not registered yet (facts not in): still evaluate rules.
-          if (!(err instanceof DomainError)) throw err;
-        });
+        await this.hosts.seen(batch.hostId);
         await this.rules.onMetrics(batch);
         return;
       }
