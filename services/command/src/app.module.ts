@@ -4,16 +4,15 @@ import { CommandApiController } from './api/command-api.controller';
 import { DomainErrorFilter } from './api/domain-error.filter';
 import { InternalAuthGuard } from './api/request-context';
 import { CommandSideModule, type CommandSideOptions } from './command-side.module';
-import { HealthController } from './health/health.controller';
 
-/** The command service over HTTP: internal command API, /health, /metrics. */
+/** The command service over HTTP: the internal command API (/health and /metrics come from the service kit). */
 @Module({})
 export class CommandAppModule {
   static forRoot(options: CommandSideOptions): DynamicModule {
     return {
       module: CommandAppModule,
       imports: [CommandSideModule.forRoot(options)],
-      controllers: [CommandApiController, HealthController],
+      controllers: [CommandApiController],
       providers: [InternalAuthGuard, { provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

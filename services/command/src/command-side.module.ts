@@ -4,7 +4,9 @@ import {
   RecordCodec,
   type SchemaRegistry,
 } from '@nagare/contracts';
+import { HealthRegistry, ServiceMetrics } from '@nagare/service-kit';
 import {
+  type BeforeApplicationShutdown,
   type DynamicModule,
   Inject,
   Injectable,
@@ -12,6 +14,7 @@ import {
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AlertService } from './alert/alert.service';
@@ -21,7 +24,7 @@ import { Aggregates } from './cqrs/aggregates';
 import { commandHandlers } from './cqrs/handlers';
 import { Metrics } from './health/metrics';
 import { HostService } from './host/host.service';
-import { IngressRouter } from './ingress/ingress-router';
+import { type IngressConsumer, IngressRouter } from './ingress/ingress-router';
 import { Clock, SystemClock } from './io/clock';
 import type { RecordSink } from './io/record-sink';
 import { EVENT_STORE, RECORD_SINK } from './io/tokens';
@@ -40,6 +43,8 @@ export interface CommandSideOptions {
   clock?: Clock;
   /** Run the offline/timeout/silence timers on an interval (off in tests: they call tick()). */
   timers?: boolean;
+  /** Consumer of the ingress topics, started after the rebuild and stopped first on shutdown. */
+  consumer?: IngressConsumer;
 }
 
 const OPTIONS = Symbol('CommandSideOptions');
@@ -49,7 +54,9 @@ const OPTIONS = Symbol('CommandSideOptions');
  * a fresh grace period, dispatch what was approved but not sent, then run the timers.
  */
 @Injectable()
-export class CommandSideLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CommandSideLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly log = new Logger('CommandSide');
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -64,6 +71,8 @@ export class CommandSideLifecycle implements OnApplicationBootstrap, OnApplicati
     private readonly commands: CommandLifecycle,
     private readonly silences: SilenceService,
     private readonly metrics: Metrics,
+    private readonly router: IngressRouter,
+    @Optional() private readonly health?: HealthRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,11 +87,30 @@ export class CommandSideLifecycle implements OnApplicationBootstrap, OnApplicati
     this.rules.rebuild();
     this.hosts.rebuild();
     const redispatched = await this.commands.recover();
-    this.metrics.gauge('nagare_command_rules', () => this.rules.engine.ruleCount);
-    this.metrics.gauge('nagare_command_series_firing', () => this.rules.engine.stats().firing);
-    this.metrics.gauge('nagare_command_series_pending', () => this.rules.engine.stats().pending);
-    this.metrics.gauge('nagare_command_active_alerts', () => this.views.activeAlerts.size);
-    this.metrics.gauge('nagare_command_open_commands', () => this.views.openCommands.size);
+    this.metrics.gauge(
+      'nagare_command_rules',
+      'Alert rules loaded in the rule engine',
+      () => this.rules.engine.ruleCount,
+    );
+    this.metrics.gauge(
+      'nagare_command_series_firing',
+      'Rule series firing',
+      () => this.rules.engine.stats().firing,
+    );
+    this.metrics.gauge(
+      'nagare_command_series_pending',
+      'Rule series pending (for not elapsed)',
+      () => this.rules.engine.stats().pending,
+    );
+    this.metrics.gauge('nagare_command_active_alerts', 'Active alerts', () => this.views.activeAlerts.size);
+    this.metrics.gauge(
+      'nagare_command_open_commands',
+      'Commands not finished',
+      () => this.views.openCommands.size,
+    );
+    this.health?.register('command-side', async () => {
+      if (!this.ready) throw new Error('rebuilding from the event store');
+    });
     this.log.log(
       `rebuilt from ${events} events: ${this.views.hosts.size} hosts, ${this.views.rules.size} rules, ` +
         `${this.views.activeAlerts.size} active alerts, ${this.views.openCommands.size} open commands; ${redispatched} dispatched`,
@@ -93,7 +121,14 @@ export class CommandSideLifecycle implements OnApplicationBootstrap, OnApplicati
       }, this.options.config.timerTickMs);
       this.timer.unref();
     }
+    await this.options.consumer?.start(this.router);
     this.ready = true;
+  }
+
+  /** Stop taking records before Nest tears the services down. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.ready = false;
+    await this.options.consumer?.stop();
   }
 
   async tick(now?: number): Promise<void> {
@@ -161,7 +196,12 @@ export class CommandSideModule {
         CommandSideLifecycle,
         HostService,
         IngressRouter,
-        Metrics,
+        {
+          provide: Metrics,
+          // The kit's registry when running as a service; a private one otherwise (tests).
+          useFactory: (kit?: ServiceMetrics) => new Metrics(kit?.registry),
+          inject: [{ token: ServiceMetrics, optional: true }],
+        },
         RuleEvaluator,
         SilenceService,
         ...commandHandlers,

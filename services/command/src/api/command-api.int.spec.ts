@@ -1,7 +1,15 @@
-import request from 'supertest';
 import { cpuRule, t0 } from '../testing/fixtures';
 import { type Harness, hostFacts, startHarness } from '../testing/harness';
 import { CommandSideViews } from '../views/command-side-views';
+
+/** What the routes answer (success and error shapes together, for terse assertions). */
+interface ApiBody {
+  error?: string;
+  streamId: string;
+  replayed: boolean;
+  events: { type: string; data: Record<string, unknown> }[];
+  commands: { commandId: string; requiresApproval: boolean }[];
+}
 
 const TOKEN = 'test-internal-token-0123456789';
 const as = (id: string, roles: string) => ({
@@ -18,11 +26,15 @@ describe('command HTTP API', () => {
   });
   afterEach(() => h.close());
 
-  const post = (path: string, headers: Record<string, string>, body: unknown = {}) =>
-    request(h.http!)
-      .post(path)
-      .set(headers)
-      .send(body as object);
+  /** POST with JSON; answers { status, body } as the gateway would see them. */
+  const post = async (path: string, headers: Record<string, string>, body: unknown = {}) => {
+    const res = await fetch(`${h.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as ApiBody };
+  };
 
   async function raiseWebhookAlert(): Promise<string> {
     await h.feed('ingest.webhooks', 'nagare.ingest.WebhookAlert', {
@@ -66,7 +78,7 @@ describe('command HTTP API', () => {
       toSeverity: 3,
       reason: 'outage',
     });
-    expect(esc.body.events[0].data).toMatchObject({ fromSeverity: 1, toSeverity: 3 });
+    expect(esc.body.events[0]!.data).toMatchObject({ fromSeverity: 1, toSeverity: 3 });
     expect(
       (await post(`/commands/alerts/${alertId}/resolve`, as('u1', 'operator'), { reason: 'rolled back' }))
         .status,
@@ -115,7 +127,7 @@ describe('command HTTP API', () => {
       reason: 'kernel update',
     });
     expect(req.status).toBe(200);
-    const { commandId, requiresApproval } = req.body.commands[0];
+    const { commandId, requiresApproval } = req.body.commands[0]!;
     expect(requiresApproval).toBe(true);
     expect((await post(`/commands/commands/${commandId}/approve`, as('alice', 'approver'))).body.error).toBe(
       'SELF_APPROVAL',
@@ -128,7 +140,7 @@ describe('command HTTP API', () => {
     const cancel = await post(`/commands/commands/${commandId}/cancel`, as('alice', 'operator'), {
       reason: 'changed my mind',
     });
-    expect(cancel.body.events[0].type).toBe('CommandCancelled');
+    expect(cancel.body.events[0]!.type).toBe('CommandCancelled');
     const denied = await post('/commands/commands', as('carol', 'viewer'), {
       hostIds: ['web-1'],
       argv: ['uptime'],
@@ -156,7 +168,7 @@ describe('command HTTP API', () => {
     });
     expect(invalid.body.error).toBe('INVALID_SEVERITY');
     expect(
-      (await post(`/commands/rules/${ruleId}/delete`, as('u1', 'admin'), { reason: 'old' })).body.events[0]
+      (await post(`/commands/rules/${ruleId}/delete`, as('u1', 'admin'), { reason: 'old' })).body.events[0]!
         .type,
     ).toBe('AlertRuleDeleted');
   });
@@ -182,13 +194,12 @@ describe('command HTTP API', () => {
   });
 
   it('serves /health and /metrics without credentials', async () => {
-    const health = await request(h.http!).get('/health');
-    expect(health.body).toMatchObject({ status: 'ok', service: 'command' });
+    const health = await fetch(`${h.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'up', checks: { 'command-side': { status: 'up' } } });
     await raiseWebhookAlert();
-    const metrics = await request(h.http!).get('/metrics');
-    expect(metrics.text).toContain(
-      'nagare_command_ingress_records_total{outcome="handled",topic="ingest.webhooks"} 1',
-    );
-    expect(metrics.text).toContain('nagare_command_active_alerts 1');
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/nagare_command_ingress_records_total\{[^}]*outcome="handled"[^}]*\} 1/);
+    expect(metrics).toMatch(/nagare_command_active_alerts\{[^}]*\} 1/);
   });
 });

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError } from '../shared/decider';
 
 const FORBIDDEN = new Set([
@@ -9,24 +9,14 @@ const FORBIDDEN = new Set([
   'APPROVER_ROLE_REQUIRED',
   'CANCEL_NOT_ALLOWED',
 ]);
+const BAD_INPUT = /^(INVALID_|ARGV_)|_(REQUIRED|TOO_LONG|TOO_LARGE|EMPTY)$|^SILENCE_IN_PAST$/;
 
 /** HTTP status of a domain error code. */
 export function statusOf(code: string): number {
   if (code === 'UNAUTHENTICATED') return 401;
   if (FORBIDDEN.has(code)) return 403;
   if (code.endsWith('_NOT_FOUND') || code === 'NO_TARGET_HOSTS') return 404;
-  if (
-    code === 'INVALID_REQUEST' ||
-    code.startsWith('INVALID_') ||
-    code.endsWith('_REQUIRED') ||
-    code.endsWith('_TOO_LONG') ||
-    code.endsWith('_TOO_LARGE') ||
-    code.endsWith('_EMPTY') ||
-    code === 'ARGV_INVALID' ||
-    code === 'SILENCE_IN_PAST'
-  ) {
-    return 400;
-  }
+  if (BAD_INPUT.test(code)) return 400;
   if (code === 'SIGNING_KEY_MISSING') return 503;
   return 409; // the aggregate's state does not allow it (already acknowledged, not active, ...)
 }
@@ -36,18 +26,21 @@ export function statusOf(code: string): number {
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('CommandApi');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(err: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const res = host.switchToHttp().getResponse();
+    let status = 500;
+    let body = { error: 'INTERNAL', message: 'internal error' };
     if (err instanceof DomainError) {
-      res.status(statusOf(err.code)).json({ error: err.code, message: err.message });
-      return;
+      status = statusOf(err.code);
+      body = { error: err.code, message: err.message };
+    } else if (err instanceof HttpException) {
+      status = err.getStatus();
+      body = { error: status === 404 ? 'NOT_FOUND' : 'HTTP_ERROR', message: err.message };
+    } else {
+      this.log.error(`unexpected error: ${(err as Error)?.stack ?? String(err)}`);
     }
-    if (err instanceof HttpException) {
-      const status = err.getStatus();
-      res.status(status).json({ error: status === 404 ? 'NOT_FOUND' : 'HTTP_ERROR', message: err.message });
-      return;
-    }
-    this.log.error(`unexpected error: ${(err as Error)?.stack ?? String(err)}`);
-    res.status(500).json({ error: 'INTERNAL', message: 'internal error' });
+    this.adapterHost.httpAdapter.reply(res, body, status);
   }
 }

@@ -7,7 +7,6 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
-import type { Request } from 'express';
 import { z } from 'zod';
 import { CONFIG, type CommandServiceConfig } from '../config/config';
 import { DomainError, type Role } from '../shared/decider';
@@ -20,7 +19,13 @@ export interface Caller {
 }
 
 const RoleList = z.array(z.enum(['viewer', 'operator', 'approver', 'admin', 'auditor']));
-const header = (req: Request, name: string): string | undefined => {
+/** The part of a Fastify (or Express) request the guard reads. */
+interface InternalRequest {
+  headers: Record<string, string | string[] | undefined>;
+  caller?: Caller;
+}
+
+const header = (req: InternalRequest, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 };
@@ -38,7 +43,7 @@ export class InternalAuthGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
+    const req = context.switchToHttp().getRequest<InternalRequest>();
     const given = Buffer.from(header(req, 'x-nagare-internal-token') ?? '');
     if (given.length !== this.token.length || !timingSafeEqual(given, this.token)) {
       throw new DomainError('UNAUTHENTICATED', 'missing or wrong x-nagare-internal-token');

@@ -1,23 +1,25 @@
 import { readFileSync } from 'node:fs';
+import { envList } from '@nagare/service-kit';
 import { z } from 'zod';
 import { CommandPolicyConfig, defaultCommandPolicy } from '../policy/command-policy';
 
 const ms = (def: number) => z.coerce.number().int().min(0).default(def);
 
-/** Environment of the command service; every variable is documented in docs/command-service.md. */
-export const CommandServiceEnv = z.object({
-  NAGARE_COMMAND_HOST: z.string().default('127.0.0.1'),
-  NAGARE_COMMAND_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
-  /** Shared secret the gateway sends in x-nagare-internal-token; required. */
-  NAGARE_INTERNAL_TOKEN: z.string().min(16, 'NAGARE_INTERNAL_TOKEN must be at least 16 characters'),
-  NAGARE_KAFKA_BROKERS: z.string().default(''),
-  NAGARE_SCHEMA_REGISTRY_URL: z.string().default(''),
+/**
+ * Environment of the command service (merged with the service kit's HOST, PORT, LOG_LEVEL, ...);
+ * every variable is documented in docs/command-service.md.
+ */
+export const commandEnvSchema = z.object({
+  /** Shared secret the gateway sends in x-nagare-internal-token. */
+  NAGARE_INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  NAGARE_KAFKA_BROKERS: envList().pipe(z.array(z.string()).min(1, 'name at least one broker (host:port)')),
+  NAGARE_SCHEMA_REGISTRY_URL: z.url().optional(),
   NAGARE_KAFKA_GROUP: z.string().default('nagare-command'),
-  /** PEM of the Ed25519 private key (or a path in NAGARE_COMMAND_SIGNING_KEY_FILE). */
+  /** PEM of the Ed25519 private key, or a path to it in NAGARE_COMMAND_SIGNING_KEY_FILE. */
   NAGARE_COMMAND_SIGNING_KEY: z.string().optional(),
   NAGARE_COMMAND_SIGNING_KEY_FILE: z.string().optional(),
   NAGARE_COMMAND_SIGNING_KEY_ID: z.string().default('k1'),
-  /** JSON of CommandPolicyConfig (or a path in NAGARE_COMMAND_POLICY_FILE). */
+  /** JSON of CommandPolicyConfig, or a path to it in NAGARE_COMMAND_POLICY_FILE. */
   NAGARE_COMMAND_POLICY: z.string().optional(),
   NAGARE_COMMAND_POLICY_FILE: z.string().optional(),
   NAGARE_HOST_OFFLINE_GRACE_MS: ms(90_000),
@@ -28,11 +30,11 @@ export const CommandServiceEnv = z.object({
   NAGARE_MAX_FAN_OUT: z.coerce.number().int().min(1).default(1000),
   NAGARE_TIMER_TICK_MS: z.coerce.number().int().min(10).default(1000),
 });
+export type CommandEnv = z.infer<typeof commandEnvSchema>;
 
 export interface CommandServiceConfig {
-  http: { host: string; port: number };
   internalToken: string;
-  kafka: { brokers: string[]; registryUrl: string; groupId: string };
+  kafka: { brokers: string[]; registryUrl: string | null; groupId: string };
   signingKey: { pem: string; keyId: string } | null;
   policy: CommandPolicyConfig;
   hostOfflineGraceMs: number;
@@ -44,14 +46,8 @@ export interface CommandServiceConfig {
   timerTickMs: number;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): CommandServiceConfig {
-  const parsed = CommandServiceEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const e = parsed.data;
+/** From the validated environment: reads the key and policy files, checks the policy. */
+export function commandConfigFrom(e: CommandEnv): CommandServiceConfig {
   const pem =
     e.NAGARE_COMMAND_SIGNING_KEY ??
     (e.NAGARE_COMMAND_SIGNING_KEY_FILE && readFileSync(e.NAGARE_COMMAND_SIGNING_KEY_FILE, 'utf8'));
@@ -68,13 +64,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CommandService
     policy = p.data;
   }
   return {
-    http: { host: e.NAGARE_COMMAND_HOST, port: e.NAGARE_COMMAND_PORT },
     internalToken: e.NAGARE_INTERNAL_TOKEN,
     kafka: {
-      brokers: e.NAGARE_KAFKA_BROKERS.split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-      registryUrl: e.NAGARE_SCHEMA_REGISTRY_URL,
+      brokers: e.NAGARE_KAFKA_BROKERS,
+      registryUrl: e.NAGARE_SCHEMA_REGISTRY_URL ?? null,
       groupId: e.NAGARE_KAFKA_GROUP,
     },
     signingKey: pem ? { pem, keyId: e.NAGARE_COMMAND_SIGNING_KEY_ID } : null,

@@ -33,6 +33,12 @@ export interface IncomingRecord {
   headers?: Record<string, string>;
 }
 
+/** Feeds records to the router (kafkajs in production); started once the command side is rebuilt. */
+export interface IngressConsumer {
+  start(router: IngressRouter): Promise<void>;
+  stop(): Promise<void>;
+}
+
 export const INGRESS_TOPICS = [
   'telemetry.inventory',
   'telemetry.metrics',
@@ -69,23 +75,18 @@ export class IngressRouter {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     @Inject(RECORD_SINK) private readonly sink: RecordSink,
-  ) {
-    metrics.describe('nagare_command_ingress_records_total', 'Ingress records handled, by topic and outcome');
-  }
+  ) {}
 
   async handle(record: IncomingRecord): Promise<'handled' | 'dead-lettered'> {
     try {
       await this.route(record);
-      this.metrics.inc('nagare_command_ingress_records_total', { topic: record.topic, outcome: 'handled' });
+      this.metrics.ingressRecords.inc({ topic: record.topic, outcome: 'handled' });
       return 'handled';
     } catch (err) {
       const code = badRecordCode(err);
       if (!code) throw err;
       await this.deadLetter(record, code, (err as Error).message);
-      this.metrics.inc('nagare_command_ingress_records_total', {
-        topic: record.topic,
-        outcome: 'dead-lettered',
-      });
+      this.metrics.ingressRecords.inc({ topic: record.topic, outcome: 'dead-lettered' });
       return 'dead-lettered';
     }
   }

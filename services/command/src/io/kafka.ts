@@ -1,5 +1,5 @@
 import { type Consumer, type IHeaders, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { INGRESS_TOPICS, type IngressRouter } from '../ingress/ingress-router';
+import { INGRESS_TOPICS, type IngressConsumer, type IngressRouter } from '../ingress/ingress-router';
 import type { OutgoingRecord, RecordSink } from './record-sink';
 
 /** Produces through kafkajs (idempotent producer: retries never duplicate a record). */
@@ -34,24 +34,23 @@ const headersOf = (h: IHeaders | undefined): Record<string, string> => {
  * decider no-ops), bad records go to the DLQ inside the router, and infrastructure errors make
  * kafkajs retry the record rather than skip it.
  */
-export class KafkaIngress {
+export class KafkaIngress implements IngressConsumer {
   private consumer: Consumer | null = null;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly groupId: string,
-    private readonly router: IngressRouter,
     private readonly topics: readonly string[] = INGRESS_TOPICS,
   ) {}
 
-  async start(): Promise<void> {
+  async start(router: IngressRouter): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: this.groupId, retry: { retries: 10 } });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
-        await this.router.handle({
+        await router.handle({
           topic,
           partition,
           offset: message.offset,

@@ -7,6 +7,7 @@ import {
   type RecordInput,
   type RecordName,
 } from '@nagare/contracts';
+import { createService } from '@nagare/service-kit';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { CommandAppModule } from '../app.module';
@@ -21,9 +22,8 @@ import { t0 } from './fixtures';
 
 export function testConfig(over: Partial<CommandServiceConfig> = {}): CommandServiceConfig {
   return {
-    http: { host: '127.0.0.1', port: 0 },
     internalToken: 'test-internal-token-0123456789',
-    kafka: { brokers: [], registryUrl: '', groupId: 'nagare-command-test' },
+    kafka: { brokers: [], registryUrl: null, groupId: 'nagare-command-test' },
     signingKey: null,
     policy: defaultCommandPolicy,
     hostOfflineGraceMs: 60_000,
@@ -39,8 +39,8 @@ export function testConfig(over: Partial<CommandServiceConfig> = {}): CommandSer
 
 export interface Harness {
   app: INestApplicationContext;
-  /** The HTTP server, when started with `http: true`. */
-  http: import('node:http').Server | null;
+  /** Base URL of the HTTP API, when started with `http: true` (service kit on an ephemeral port). */
+  url: string;
   store: MemoryEventStore;
   sink: MemoryRecordSink;
   registry: MemorySchemaRegistry;
@@ -81,19 +81,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sink = new MemoryRecordSink();
   const config = testConfig({ signingKey: { pem: key.privateKeyPem, keyId: key.keyId }, ...options.config });
   const sideOptions = { config, store, sink, registry, clock, timers: false };
-  const moduleRef = await Test.createTestingModule({
-    imports: [options.http ? CommandAppModule.forRoot(sideOptions) : CommandSideModule.forRoot(sideOptions)],
-  }).compile();
-  moduleRef.useLogger(false);
-  let http: import('node:http').Server | null = null;
+  let url = '';
   let app: INestApplicationContext;
+  let close: () => Promise<void>;
   if (options.http) {
-    const web = moduleRef.createNestApplication({ logger: false });
-    await web.listen(0, '127.0.0.1');
-    http = web.getHttpServer();
-    app = web;
+    const service = await createService({
+      name: 'command',
+      module: CommandAppModule.forRoot(sideOptions),
+      env: { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' },
+    });
+    url = await service.listen();
+    app = service.app;
+    close = () => service.shutdown('test');
   } else {
+    const moduleRef = await Test.createTestingModule({
+      imports: [CommandSideModule.forRoot(sideOptions)],
+    }).compile();
+    moduleRef.useLogger(false);
     app = await moduleRef.init();
+    close = () => app.close();
   }
   const codec = new RecordCodec(registry);
   let offset = 0;
@@ -108,7 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
   return {
     app,
-    http,
+    url,
     store,
     sink,
     registry,
@@ -121,7 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tick: (now) => app.get(CommandSideLifecycle).tick(now ?? clock.now()),
     types: async (category) =>
       (await store.readAll({ maxCount: 100_000, ...(category && { category }) })).map((e) => e.type),
-    close: () => app.close(),
+    close,
   };
 }
 
