@@ -40,15 +40,22 @@ export class KafkaIngress implements IngressConsumer {
   constructor(
     private readonly kafka: Kafka,
     private readonly groupId: string,
-    private readonly topics: readonly string[] = INGRESS_TOPICS,
+    private readonly options: { topics?: readonly string[]; partitionsConsumedConcurrently?: number } = {},
   ) {}
 
   async start(router: IngressRouter): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, retry: { retries: 10 } });
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      retry: { retries: 10 },
+      maxWaitTimeInMs: 250,
+    });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await consumer.subscribe({ topics: [...(this.options.topics ?? INGRESS_TOPICS)], fromBeginning: true });
     await consumer.run({
+      // Partitions in parallel, records of one partition in order (streams never race within a
+      // key; across keys the aggregate store's optimistic concurrency settles it).
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       eachMessage: async ({ topic, partition, message }) => {
         await router.handle({
           topic,
