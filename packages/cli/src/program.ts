@@ -1,3 +1,4 @@
+import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
 import { registerUp } from './commands/up';
 
@@ -8,5 +9,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
+  registerBrokerCommand(program);
   return program;
 }
