@@ -8,6 +8,7 @@ import { HealthRegistry, ServiceMetrics } from '@nagare/service-kit';
 import {
   type BeforeApplicationShutdown,
   type DynamicModule,
+  type INestApplicationContext,
   Inject,
   Injectable,
   Logger,
@@ -16,6 +17,7 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AlertService } from './alert/alert.service';
 import { CommandLifecycle, SIGNING_KEY } from './command/command-lifecycle.service';
@@ -209,4 +211,9 @@ export class CommandSideModule {
       exports: exported,
     };
   }
+}
+
+/** The command side without HTTP (benchmarks, embedding): a started Nest application context. */
+export async function createCommandSide(options: CommandSideOptions): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(CommandSideModule.forRoot(options), { logger: false });
 }

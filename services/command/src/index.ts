@@ -1,9 +1,16 @@
 // Public surface of @nagare/command for other packages (benchmarks, the launcher); the
 // runnable service is dist/main.js.
+import 'reflect-metadata';
+
 export { AlertService } from './alert/alert.service';
 export { CommandAppModule } from './app.module';
 export { CommandLifecycle } from './command/command-lifecycle.service';
-export { CommandSideLifecycle, CommandSideModule, type CommandSideOptions } from './command-side.module';
+export {
+  CommandSideLifecycle,
+  CommandSideModule,
+  type CommandSideOptions,
+  createCommandSide,
+} from './command-side.module';
 export { type CommandServiceConfig, commandConfigFrom, commandEnvSchema } from './config/config';
 export { HostService } from './host/host.service';
 export { type IncomingRecord, type IngressConsumer, IngressRouter } from './ingress/ingress-router';
