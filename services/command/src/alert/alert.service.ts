@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Aggregates } from '../cqrs/aggregates';
 import { Clock } from '../io/clock';
 import type { RuleDecision } from '../rule-engine/rule-engine';
-import type { CommandContext } from '../shared/decider';
+import { type CommandContext, DomainError } from '../shared/decider';
 import { SilenceService } from '../silence/silence.service';
 import type { HandleOptions } from '../store/aggregate-store';
 import { uuidv7 } from '../store/uuid';
@@ -163,11 +163,11 @@ export class AlertService {
   ) {
     alertStreamIdForAlert(alertId); // refuses malformed ids up front
     const alert = this.views.alertById(alertId);
+    if (!alert)
+      throw new DomainError('ALERT_NOT_ACTIVE', `alert ${alertId} is not active; nothing to silence`);
     const matchers = input.matchers?.length
       ? input.matchers
-      : alert
-        ? [{ label: 'fingerprint', op: 'EQ' as const, value: alert.fingerprint }]
-        : [];
+      : [{ label: 'fingerprint', op: 'EQ' as const, value: alert.fingerprint }];
     const now = this.clock.now();
     return this.silences.define(
       { matchers, startsAt: now, endsAt: now + input.durationMs, reason: input.reason },

@@ -117,6 +117,12 @@ describe('command HTTP API', () => {
     expect(r.status).toBe(200);
     expect(r.body.events[0]).toMatchObject({ type: 'SilenceDefined', data: { endsAt: t0 + 3_600_000 } });
     expect(h.get(CommandSideViews).alertById(alertId)!.silencedUntil).toBe(t0 + 3_600_000);
+    await post(`/commands/alerts/${alertId}/resolve`, as('u1', 'operator'));
+    const late = await post(`/commands/alerts/${alertId}/silence`, as('u1', 'operator'), {
+      durationMs: 60_000,
+      reason: 'x',
+    });
+    expect([late.status, late.body.error]).toEqual([409, 'ALERT_NOT_ACTIVE']);
   });
 
   it('runs the command lifecycle: request, approval by another approver, cancel', async () => {

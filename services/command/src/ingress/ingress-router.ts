@@ -169,5 +169,7 @@ export function badRecordCode(err: unknown): string | null {
   // Giving up on a busy stream is not the record's fault: let the consumer retry it.
   if (err instanceof DomainError) return err.code === 'CONCURRENCY_CONFLICT' ? null : err.code;
   if (err instanceof ZodError) return 'SCHEMA_INVALID';
+  // The event store refused the content (e.g. NUL characters in a string): retrying cannot help.
+  if (err instanceof Error && err.name === 'EventStoreInputError') return 'EVENT_REJECTED';
   return null;
 }

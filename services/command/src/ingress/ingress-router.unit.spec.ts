@@ -122,6 +122,18 @@ describe('IngressRouter', () => {
     expect((await deadLetters('agent.command-output'))[0]!.errorCode).toBe('COMMAND_NOT_FOUND');
   });
 
+  it('dead-letters what the event store refuses as input (retrying could not help)', async () => {
+    h.store.append = async () => {
+      throw Object.assign(new Error('data must not contain NUL characters'), {
+        name: 'EventStoreInputError',
+      });
+    };
+    expect(await h.feed('ingest.webhooks', 'nagare.ingest.WebhookAlert', webhook('FIRING'))).toBe(
+      'dead-lettered',
+    );
+    expect((await deadLetters('ingest.webhooks'))[0]).toMatchObject({ errorCode: 'EVENT_REJECTED' });
+  });
+
   it('throws (so the consumer retries) when the event store fails, instead of dead-lettering', async () => {
     h.store.append = async () => {
       throw new Error('connection reset');
