@@ -79,6 +79,14 @@ describe('AggregateStore', () => {
     expect(await memory.readStream(stream)).toHaveLength(1);
   });
 
+  it('raises once when many writers raise the same fingerprint at the same time', async () => {
+    const memory = new MemoryEventStore();
+    const writers = Array.from({ length: 8 }, () => new AggregateStore(memory));
+    const results = await Promise.all(writers.map((w) => w.handle(alertDecider, stream, raise)));
+    expect(results.filter((r) => r.events.length === 1)).toHaveLength(1);
+    expect((await memory.readStream(stream)).map((e) => e.type)).toEqual(['AlertRaised']);
+  });
+
   it('gives up with CONCURRENCY_CONFLICT after bounded retries', async () => {
     const memory = new MemoryEventStore();
     await new AggregateStore(memory).handle(alertDecider, stream, raise);
