@@ -17,6 +17,7 @@ import { IngressRouter } from '../ingress/ingress-router';
 import { ManualClock } from '../io/clock';
 import { MemoryRecordSink } from '../io/record-sink';
 import { defaultCommandPolicy } from '../policy/command-policy';
+import type { EventStorePort } from '../store/event-store.port';
 import { MemoryEventStore } from '../store/memory-event-store';
 import { t0 } from './fixtures';
 
@@ -37,11 +38,11 @@ export function testConfig(over: Partial<CommandServiceConfig> = {}): CommandSer
   };
 }
 
-export interface Harness {
+export interface Harness<S extends EventStorePort = MemoryEventStore> {
   app: INestApplicationContext;
   /** Base URL of the HTTP API, when started with `http: true` (service kit on an ephemeral port). */
   url: string;
-  store: MemoryEventStore;
+  store: S;
   sink: MemoryRecordSink;
   registry: MemorySchemaRegistry;
   codec: RecordCodec;
@@ -62,8 +63,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions {
-  store?: MemoryEventStore;
+export interface HarnessOptions<S extends EventStorePort = MemoryEventStore> {
+  store?: S;
   registry?: MemorySchemaRegistry;
   clock?: ManualClock;
   key?: CommandSigningKey & { privateKeyPem: string };
@@ -73,8 +74,10 @@ export interface HarnessOptions {
 }
 
 /** The whole command side in-process: memory event store, memory sink, memory registry, manual clock. */
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const store = options.store ?? new MemoryEventStore();
+export async function startHarness<S extends EventStorePort = MemoryEventStore>(
+  options: HarnessOptions<S> = {},
+): Promise<Harness<S>> {
+  const store = options.store ?? (new MemoryEventStore() as EventStorePort as S);
   const registry = options.registry ?? new MemorySchemaRegistry();
   const clock = options.clock ?? new ManualClock(t0);
   const key = options.key ?? generateCommandSigningKey('k1');
