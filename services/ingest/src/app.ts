@@ -72,11 +72,19 @@ class ErrorFilter implements ExceptionFilter {
   }
 }
 
+const HTTP_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
 function describeError(err: unknown, log: Logger): { status: number; code: string; message: string } {
   if (err instanceof IngestHttpError) return { status: err.status, code: err.code, message: err.message };
   if (err instanceof HttpException) {
     const status = err.getStatus();
-    return { status, code: status === 404 ? 'NOT_FOUND' : `HTTP_${status}`, message: err.message };
+    return { status, code: HTTP_CODES[status] ?? `HTTP_${status}`, message: err.message };
   }
   const e = err as { statusCode?: number; code?: string; message?: string };
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
