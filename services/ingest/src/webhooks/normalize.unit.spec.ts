@@ -49,7 +49,7 @@ describe('Alertmanager v4 payloads', () => {
     const noFp = structuredClone(amFiring) as { alerts: Record<string, unknown>[] };
     delete noFp.alerts[0]!.fingerprint;
     const [a] = normalizeAlertmanager(noFp, ctx);
-    expect(a?.fingerprint).toBe(labelFingerprint(amFiring.alerts[0]!.labels));
+    expect(a?.fingerprint).toBe(labelFingerprint(amFiring.alerts[0]!.labels as Record<string, string>));
     expect(() => normalizeAlertmanager({ ...amFiring, version: '3' }, ctx)).toThrow(WebhookPayloadError);
     expect(() => normalizeAlertmanager({ ...amFiring, alerts: [] }, ctx)).toThrow(WebhookPayloadError);
   });
