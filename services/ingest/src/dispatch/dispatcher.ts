@@ -1,5 +1,6 @@
 import { ContractError, encodeAvro, type RecordCodec, type RecordOf } from '@nagare/contracts';
 import { deadLetterRecord } from '../edge/dead-letters';
+import { plain } from '../edge/frames';
 import type { IngestMetrics } from '../metrics';
 import type { DeliveryFabric, HeldCommand } from '../ports/delivery-fabric';
 import type { DispatchRecord, DispatchSource } from '../ports/dispatch-source';
@@ -74,15 +75,27 @@ export class Dispatcher implements ConnectionListener {
     void this.o.fabric.release(hostId, this.o.instanceId).catch(() => undefined);
   }
 
-  /** One record from agent.command-dispatch. */
+  /**
+   * One record from agent.command-dispatch. Bad records are dead-lettered and never thrown, so
+   * they cannot block the partition; fabric errors (Redis down) are thrown so the record is
+   * retried rather than lost.
+   */
   async onRecord(r: DispatchRecord): Promise<void> {
     let decoded: { name: string; value: Dispatch | Cancel };
+    let frame: Buffer;
     try {
-      decoded = await this.o.codec.decodeAs(
+      const d = await this.o.codec.decodeAs(
         r.value,
         'nagare.command.CommandDispatch',
         'nagare.command.CommandCancel',
       );
+      decoded = { name: d.name, value: plain(d.value) as Dispatch | Cancel };
+      frame = encodeAvro('nagare.agent.ServerFrame', {
+        body:
+          decoded.name === 'nagare.command.CommandDispatch'
+            ? { 'nagare.command.CommandDispatch': decoded.value as Dispatch }
+            : { 'nagare.command.CommandCancel': decoded.value as Cancel },
+      });
     } catch (err) {
       if (!(err instanceof ContractError)) throw err;
       await this.deadLetter(r, err.code, err.message, null);
@@ -102,11 +115,6 @@ export class Dispatcher implements ConnectionListener {
       return;
     }
     const isDispatch = decoded.name === 'nagare.command.CommandDispatch';
-    const frame = encodeAvro('nagare.agent.ServerFrame', {
-      body: isDispatch
-        ? { 'nagare.command.CommandDispatch': cmd as Dispatch }
-        : { 'nagare.command.CommandCancel': cmd as Cancel },
-    });
     const held: HeldCommand = {
       id: `${isDispatch ? 'dispatch' : 'cancel'}:${cmd.commandId}`,
       hostId: cmd.hostId,
