@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerLoadgen } from './commands/loadgen';
 import { registerUp } from './commands/up';
 
 /** Builds the `nagare` command tree. Each subcommand lives in its own file under commands/. */
@@ -8,5 +9,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
+  registerLoadgen(program);
   return program;
 }
