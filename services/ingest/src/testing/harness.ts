@@ -9,6 +9,7 @@ import { MemoryRecordSink } from '../ports/record-sink';
 export interface TestIngest {
   ingest: IngestInstance;
   sink: MemoryRecordSink;
+  /** The in-process identity (tests that pass their own identity issue tokens there). */
   identity: MemoryAgentIdentity;
   registry: MemorySchemaRegistry;
   codec: RecordCodec;
@@ -26,17 +27,16 @@ export async function startTestIngest(
   config: IngestConfigInput = {},
   deps: Partial<IngestDeps> & {
     sink?: MemoryRecordSink;
-    identity?: MemoryAgentIdentity;
     registry?: MemorySchemaRegistry;
   } = {},
 ): Promise<TestIngest> {
   const sink = deps.sink ?? new MemoryRecordSink();
-  const identity = deps.identity ?? new MemoryAgentIdentity();
+  const identity = new MemoryAgentIdentity();
   const registry = deps.registry ?? new MemorySchemaRegistry();
   const codec = new RecordCodec(registry);
   const ingest = await createIngest(
     { host: '127.0.0.1', port: 0, signingPublicKey: 'test-public-key', ...config },
-    { log: () => undefined, ...deps, sink, identity, registry },
+    { log: () => undefined, identity, ...deps, sink, registry },
   );
   const connections: AgentConnection[] = [];
   return {
