@@ -1,3 +1,4 @@
+import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
 import { registerLoadgen } from './commands/loadgen';
 import { registerUp } from './commands/up';
@@ -9,6 +10,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
+<<<<<<< HEAD
   registerLoadgen(program);
+=======
+  registerBrokerCommand(program);
+>>>>>>> main
   return program;
 }
