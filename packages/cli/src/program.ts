@@ -10,10 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
-<<<<<<< HEAD
-  registerLoadgen(program);
-=======
   registerBrokerCommand(program);
->>>>>>> main
+  registerLoadgen(program);
   return program;
 }
