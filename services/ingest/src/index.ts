@@ -9,6 +9,7 @@ export * from './loadgen/loadgen';
 export * from './loadgen/local-target';
 export * from './metrics';
 export * from './ports/agent-identity';
+export * from './ports/coalescing-sink';
 export * from './ports/delivery-fabric';
 export * from './ports/dispatch-source';
 export * from './ports/identity-adapter';

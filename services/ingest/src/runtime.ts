@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { createIngest, type IngestDeps, type IngestInstance } from './app';
 import type { IngestConfig } from './config';
 import type { AgentIdentity } from './ports/agent-identity';
+import { CoalescingRecordSink } from './ports/coalescing-sink';
 import { RedisDeliveryFabric } from './ports/delivery-fabric';
 import { KafkaDispatchSource } from './ports/dispatch-source';
 import { RedisRateLimiter } from './ports/rate-limiter';
@@ -20,7 +21,9 @@ export async function startIngestRuntime(
 ): Promise<IngestInstance> {
   if (config.brokers.length === 0) throw new Error('NAGARE_BROKERS is required (host:port,...)');
   if (!config.schemaRegistryUrl) throw new Error('NAGARE_SCHEMA_REGISTRY_URL is required');
-  const sink = new KafkaRecordSink({ brokers: config.brokers, clientId: config.instanceId });
+  const sink = new CoalescingRecordSink(
+    new KafkaRecordSink({ brokers: config.brokers, clientId: config.instanceId }),
+  );
   const deps: IngestDeps = {
     sink,
     identity,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname as osHostname } from 'node:os';
 import { AgentConnection, enrollAgent } from './agent-client';
 
@@ -53,6 +54,7 @@ const sortNum = (a: number[]) => a.sort((x, y) => x - y);
 export async function runLoadgen(o: LoadgenOptions): Promise<LoadgenResult> {
   const window = o.window ?? 8;
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
   const onAbort = () => stop.abort();
   o.signal?.addEventListener('abort', onAbort);
   const latencies: number[] = [];

@@ -1,5 +1,6 @@
 import { createIngest, type IngestInstance } from '../app';
 import { MemoryAgentIdentity } from '../ports/agent-identity';
+import { CoalescingRecordSink } from '../ports/coalescing-sink';
 import { KafkaRecordSink, MemoryRecordSink, type RecordSink } from '../ports/record-sink';
 
 export interface LocalTarget {
@@ -20,7 +21,9 @@ export async function startLocalTarget(
 ): Promise<LocalTarget> {
   const identity = new MemoryAgentIdentity();
   const sink: RecordSink = options.brokers?.length
-    ? new KafkaRecordSink({ brokers: options.brokers, clientId: 'nagare-loadgen-ingest' })
+    ? new CoalescingRecordSink(
+        new KafkaRecordSink({ brokers: options.brokers, clientId: 'nagare-loadgen-ingest' }),
+      )
     : new MemoryRecordSink();
   // Memory sink: keep nothing, only count, so a long run does not grow the heap.
   if (sink instanceof MemoryRecordSink) sink.produce = async () => undefined;
