@@ -31,7 +31,7 @@ export async function startTestIngest(
   } = {},
 ): Promise<TestIngest> {
   const sink = deps.sink ?? new MemoryRecordSink();
-  const identity = new MemoryAgentIdentity();
+  const identity = deps.identity instanceof MemoryAgentIdentity ? deps.identity : new MemoryAgentIdentity();
   const registry = deps.registry ?? new MemorySchemaRegistry();
   const codec = new RecordCodec(registry);
   const ingest = await createIngest(
