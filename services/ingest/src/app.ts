@@ -1,25 +1,15 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { MemorySchemaRegistry, RecordCodec, type SchemaRegistry } from '@nagare/contracts';
+import { createService, type HealthCheck, ServiceMetrics } from '@nagare/service-kit';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { IngestConfig, type IngestConfigInput } from './config';
 import { Dispatcher } from './dispatch/dispatcher';
 import { AgentEdge } from './edge/agent-edge';
 import { AgentPipelines } from './edge/agent-pipeline';
 import { AgentHttpService } from './http/agent-http.service';
-import {
-  AGENT_HTTP,
-  AgentController,
-  HEALTH,
-  type HealthCheck,
-  METRICS,
-  OpsController,
-  WEBHOOKS,
-  WebhookController,
-} from './http/controllers';
+import { AGENT_HTTP, AgentController, WEBHOOKS, WebhookController } from './http/controllers';
 import { IngestHttpError } from './http/http-error';
 import { IngestMetrics } from './metrics';
 import type { AgentIdentity } from './ports/agent-identity';
@@ -49,6 +39,10 @@ export interface IngestDeps {
   env?: NodeJS.ProcessEnv;
   /** Called on close, after the server stopped (e.g. to quit Redis connections). */
   onClose?: () => Promise<void>;
+  /** Dependency checks for GET /health (e.g. Redis ping), by name. */
+  healthChecks?: Record<string, HealthCheck>;
+  /** Service kit log level (pino JSON on stdout); tests use 'silent'. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export interface IngestInstance {
@@ -100,14 +94,20 @@ function describeError(err: unknown, log: Logger): { status: number; code: strin
 const defaultLog: Logger = (msg, fields) =>
   process.stdout.write(`${JSON.stringify({ level: 'info', service: 'ingest', msg, ...fields })}\n`);
 
-export async function createIngest(
-  configInput: IngestConfigInput,
-  deps: IngestDeps,
-): Promise<IngestInstance> {
-  const config = IngestConfig.parse(configInput);
+interface IngestRuntime {
+  metrics: IngestMetrics;
+  pipelines: AgentPipelines;
+  agentHttp: AgentHttpService;
+  webhooks: WebhookService;
+  sockets: AgentSocketServer;
+  dispatcher: Dispatcher;
+}
+
+const RUNTIME = Symbol('IngestRuntime');
+
+function buildRuntime(config: IngestConfig, deps: IngestDeps, metrics: IngestMetrics): IngestRuntime {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? defaultLog;
-  const metrics = new IngestMetrics(true);
   const codec = new RecordCodec(deps.registry ?? new MemorySchemaRegistry());
   const sequences = deps.sequences ?? new MemorySequenceStore();
   const hostLimiter =
@@ -118,7 +118,6 @@ export async function createIngest(
     new MemoryRateLimiter({ ratePerSec: config.webhookRatePerSec, burst: config.webhookBurst }, now);
   const fabric = deps.fabric ?? new MemoryDeliveryFabric(now);
   const dispatchSource = deps.dispatchSource ?? new MemoryDispatchHub().source();
-
   const pipelines = new AgentPipelines({
     sink: deps.sink,
     codec,
@@ -174,56 +173,77 @@ export async function createIngest(
     log,
   });
   sockets.setListener(dispatcher);
-  const health: HealthCheck = async () => ({
-    status: 'ok',
-    details: { instanceId: config.instanceId, agentConnections: sockets.connectedHosts().length },
-  });
+  return { metrics, pipelines, agentHttp, webhooks, sockets, dispatcher };
+}
+
+export async function createIngest(
+  configInput: IngestConfigInput,
+  deps: IngestDeps,
+): Promise<IngestInstance> {
+  const config = IngestConfig.parse(configInput);
+  const log = deps.log ?? defaultLog;
 
   @Module({
-    controllers: [AgentController, WebhookController, OpsController],
+    controllers: [AgentController, WebhookController],
     providers: [
-      { provide: AGENT_HTTP, useValue: agentHttp },
-      { provide: WEBHOOKS, useValue: webhooks },
-      { provide: METRICS, useValue: metrics },
-      { provide: HEALTH, useValue: health },
+      {
+        provide: RUNTIME,
+        // The kit's per-instance registry serves /metrics; ingest's own metrics join it.
+        useFactory: (kit: ServiceMetrics) => buildRuntime(config, deps, new IngestMetrics(kit.registry)),
+        inject: [ServiceMetrics],
+      },
+      { provide: AGENT_HTTP, useFactory: (rt: IngestRuntime) => rt.agentHttp, inject: [RUNTIME] },
+      { provide: WEBHOOKS, useFactory: (rt: IngestRuntime) => rt.webhooks, inject: [RUNTIME] },
     ],
   })
   class IngestModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.hardMaxFrameBytes });
-  const app = await NestFactory.create<NestFastifyApplication>(IngestModule, adapter, {
-    bodyParser: false,
-    logger: false,
+  const service = await createService({
+    name: 'ingest',
+    module: IngestModule,
+    env: {
+      HOST: config.host,
+      PORT: String(config.port),
+      // Fastify's own cap is the hard cap; the edge applies maxFrameBytes with a dead letter.
+      BODY_LIMIT_BYTES: String(config.hardMaxFrameBytes),
+      LOG_LEVEL: deps.logLevel ?? 'info',
+    },
+    configure: (app) => {
+      const adapter = app.getHttpAdapter() as unknown as { registerParserMiddleware(): void };
+      const fastify = app.getHttpAdapter().getInstance();
+      // Bodies stay raw bytes: HMAC checks and dead letters need them exactly as sent. Nest
+      // registers its JSON parsers once, at init; registering them now marks that done, and
+      // they are then replaced by the raw parser.
+      adapter.registerParserMiddleware();
+      fastify.removeAllContentTypeParsers();
+      fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, payload, done) => done(null, payload));
+      app.useGlobalFilters(new ErrorFilter(log));
+    },
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  // Bodies stay raw bytes: HMAC checks and dead letters need them exactly as sent.
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, payload, done) => done(null, payload));
-  app.useGlobalFilters(new ErrorFilter(log));
-  sockets.attach(app.getHttpServer() as Server);
-  await dispatcher.start();
-  const evict = setInterval(() => pipelines.evictIdle(10 * 60_000), 60_000);
+  const rt = service.app.get<IngestRuntime>(RUNTIME);
+  for (const [name, check] of Object.entries(deps.healthChecks ?? {})) service.health.register(name, check);
+  rt.sockets.attach(service.app.getHttpServer() as Server);
+  await rt.dispatcher.start();
+  const evict = setInterval(() => rt.pipelines.evictIdle(10 * 60_000), 60_000);
   evict.unref();
-  await app.listen(config.port, config.host);
-  const address = (app.getHttpServer() as Server).address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = await service.listen();
+  const port = Number(new URL(url).port);
   log('ingest listening', { port, instanceId: config.instanceId });
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${hostForUrl}:${port}`,
+    url,
     port,
     config,
-    metrics,
-    sockets,
-    dispatcher,
+    metrics: rt.metrics,
+    sockets: rt.sockets,
+    dispatcher: rt.dispatcher,
     close() {
       closing ??= (async () => {
         clearInterval(evict);
-        await dispatcher.stop();
-        await sockets.close();
-        await app.close();
+        await rt.dispatcher.stop();
+        await rt.sockets.close();
+        await service.shutdown('close');
         await deps.onClose?.();
       })();
       return closing;

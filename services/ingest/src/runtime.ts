@@ -48,6 +48,7 @@ export async function startIngestRuntime(
       p,
     );
     deps.fabric = new RedisDeliveryFabric(redis, subscriber, p);
+    deps.healthChecks = { redis: () => redis.ping() };
   }
   deps.onClose = async () => {
     await sink.close();

@@ -158,11 +158,13 @@ describe('agent HTTP endpoints and enrollment', () => {
   it('serves /health and Prometheus /metrics', async () => {
     const health = await fetch(`${t.ingest.url}/health`);
     expect(health.status).toBe(200);
-    expect(await json(health)).toMatchObject({ status: 'ok' });
+    expect(await json(health)).toMatchObject({ status: 'up' });
     const metrics = await (await fetch(`${t.ingest.url}/metrics`)).text();
-    expect(metrics).toMatch(/nagare_ingest_frames_total\{endpoint="http",status="ACCEPTED",code=""\} \d+/);
     expect(metrics).toMatch(
-      /nagare_ingest_dead_letters_total\{topic="telemetry.metrics.dlq",code="STALE_TIMESTAMP"\} 1/,
+      /nagare_ingest_frames_total\{endpoint="http",status="ACCEPTED",code="",service="ingest"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /nagare_ingest_dead_letters_total\{topic="telemetry.metrics.dlq",code="STALE_TIMESTAMP",service="ingest"\} 1/,
     );
   });
 });

@@ -1,6 +1,4 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import type { IngestMetrics } from '../metrics';
+import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { WebhookFormat } from '../webhooks/sources';
 import type { WebhookService } from '../webhooks/webhook.service';
 import type { AgentHttpService } from './agent-http.service';
@@ -8,10 +6,6 @@ import { IngestHttpError } from './http-error';
 
 export const AGENT_HTTP = Symbol('AgentHttpService');
 export const WEBHOOKS = Symbol('WebhookService');
-export const METRICS = Symbol('IngestMetrics');
-export const HEALTH = Symbol('Health');
-
-export type HealthCheck = () => Promise<{ status: 'ok' | 'degraded'; details: Record<string, unknown> }>;
 
 const body = (b: unknown): Buffer => (Buffer.isBuffer(b) ? b : Buffer.alloc(0));
 type Hdrs = Record<string, string | string[] | undefined>;
@@ -93,25 +87,5 @@ export class WebhookController {
     const f = WebhookFormat.safeParse(format);
     if (!f.success) throw new IngestHttpError(404, 'NOT_FOUND', `no webhook format ${format}`);
     return this.webhooks.receive(f.data, source, h, body(raw));
-  }
-}
-
-@Controller()
-export class OpsController {
-  constructor(
-    @Inject(METRICS) private readonly metrics: IngestMetrics,
-    @Inject(HEALTH) private readonly health: HealthCheck,
-  ) {}
-
-  @Get('health')
-  async check(@Res() reply: FastifyReply) {
-    const h = await this.health();
-    reply.status(h.status === 'ok' ? 200 : 503).send(h);
-  }
-
-  @Get('metrics')
-  @Header('content-type', 'text/plain; version=0.0.4')
-  exposition() {
-    return this.metrics.registry.metrics();
   }
 }

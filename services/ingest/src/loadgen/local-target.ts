@@ -35,7 +35,7 @@ export async function startLocalTarget(
       hostRatePerSec: options.hostRatePerSec ?? 1e9,
       hostBurst: 1_000_000,
     },
-    { sink, identity, log: () => undefined },
+    { sink, identity, log: () => undefined, logLevel: 'silent' },
   );
   return {
     ingest,

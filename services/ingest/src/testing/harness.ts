@@ -36,7 +36,7 @@ export async function startTestIngest(
   const codec = new RecordCodec(registry);
   const ingest = await createIngest(
     { host: '127.0.0.1', port: 0, signingPublicKey: 'test-public-key', ...config },
-    { log: () => undefined, identity, ...deps, sink, registry },
+    { log: () => undefined, logLevel: 'silent', identity, ...deps, sink, registry },
   );
   const connections: AgentConnection[] = [];
   return {
