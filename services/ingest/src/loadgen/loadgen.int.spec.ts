@@ -12,7 +12,7 @@ describe('loadgen', () => {
         series: 10,
         intervalMs: 0,
         window: 4,
-        durationMs: 1200,
+        durationMs: 2500,
         onProgress: (p) => progress.push(p.connected),
       });
       expect(result.agents).toBe(3);

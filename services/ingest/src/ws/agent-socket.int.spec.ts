@@ -226,7 +226,7 @@ describe('agent WebSocket endpoint', () => {
 
   it('pings, and a second connection for the same host supersedes the first', async () => {
     await t.close();
-    t = await startTestIngest({ heartbeatMs: 100 });
+    t = await startTestIngest({ heartbeatMs: 300 });
     const agent = await t.enroll();
     const c = t.connect(agent.credential);
     await c.welcome;
