@@ -157,6 +157,12 @@ export class AgentPipeline {
         refuse(index, a.code, a.reason, a.topic);
         return;
       }
+      // Negative sequences are unsequenced (facts sent at enrollment): never deduplicated and
+      // never moving the watermark, so the agent's own numbering starts untouched.
+      if (a.sequence < 0) {
+        candidates.push(index);
+        return;
+      }
       if (a.sequence <= high) {
         outcomes[index] = { sequence: a.sequence, status: 'DUPLICATE' };
         refuse(index, 'DUPLICATE_SEQUENCE', `sequence ${a.sequence} was already accepted`, a.topic);

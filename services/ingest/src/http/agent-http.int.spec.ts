@@ -19,17 +19,31 @@ describe('agent HTTP endpoints and enrollment', () => {
 
   it('enrolls with a one-time token, produces the facts, and refuses the token a second time', async () => {
     const token = t.identity.issueToken();
-    const facts = { ...hostFacts(0, Date.now()) };
+    // As the agent sends them: the HostFacts body without identity or sequence.
+    const { hostId: _h, agentId: _a, agentSequence: _s, ...facts } = hostFacts(0, Date.now());
     const res = await post('/api/v1/agents/enroll', JSON.stringify({ token, hostname: 'db-eu-1', facts }));
     expect(res.status).toBe(201);
     const body = await json(res);
     expect(body).toMatchObject({
       signingPublicKey: 'test-public-key',
-      facts: { status: 'ACCEPTED', sequence: 0 },
+      facts: { status: 'ACCEPTED', sequence: -1 },
     });
     expect(body.credential).toMatch(/^ngc_/);
     const inv = await t.values<{ hostId: string }>('telemetry.inventory');
     expect(inv.at(-1)?.value.hostId).toBe(body.hostId);
+    // the enrollment facts leave the agent's sequence space untouched
+    const batch = {
+      hostId: '',
+      agentId: '',
+      agentSequence: 0,
+      collectedAt: Date.now(),
+      intervalMs: 5000,
+      samples: [],
+    };
+    const first = await post('/api/v1/metrics/batch', JSON.stringify(batch), {
+      authorization: `Bearer ${body.credential}`,
+    });
+    expect(await json(first)).toEqual({ sequence: 0, status: 'ACCEPTED' });
     const again = await post('/api/v1/agents/enroll', JSON.stringify({ token, hostname: 'db-eu-1' }));
     expect(again.status).toBe(403);
     expect((await json(again)).error.code).toBe('TOKEN_USED');

@@ -76,7 +76,7 @@ export class AgentHttpService {
     // Facts are checked before the one-time token is spent, so a bad body does not burn it.
     let factsRecord: unknown;
     if (facts) {
-      factsRecord = fromJson('nagare.telemetry.HostFacts', { agentSequence: 0, ...facts });
+      factsRecord = fromJson('nagare.telemetry.HostFacts', { ...facts, agentSequence: -1 });
       try {
         validateRecord('nagare.telemetry.HostFacts', factsRecord);
       } catch (err) {
