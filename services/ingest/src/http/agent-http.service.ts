@@ -123,6 +123,10 @@ export class AgentHttpService {
   ): Promise<AgentHttpResult> {
     const principal = await this.principal(authorization);
     const kind = kindOf(contentType);
+    // Requests of one agent may land on any instance: re-read the shared watermark first.
+    await this.edge.connect(principal).catch(() => {
+      throw new IngestHttpError(503, 'UNAVAILABLE', 'cannot read the agent watermark; retry later');
+    });
     try {
       if (kind === 'avro') {
         const result = await this.edge.handleFrame(principal, rawBody, endpoint, expect);
