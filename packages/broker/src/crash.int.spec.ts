@@ -111,7 +111,7 @@ describe('kill -9 during a produce stream', () => {
           stored.set(`${partition}:${message.offset}`, message.value!.toString());
         },
       });
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (stored.size < acked.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await consumer.disconnect();
       const missing = acked.filter((a) => stored.get(`${a.partition}:${a.offset}`) !== a.value);
@@ -124,5 +124,5 @@ describe('kill -9 during a produce stream', () => {
       child?.kill('SIGKILL');
       dir.cleanup();
     }
-  }, 60_000);
+  }, 150_000);
 });
