@@ -39,35 +39,45 @@ export const IngestConfig = z.strictObject({
 export type IngestConfig = z.infer<typeof IngestConfig>;
 export type IngestConfigInput = z.input<typeof IngestConfig>;
 
-const ENV: Record<string, keyof IngestConfig> = {
-  NAGARE_INGEST_HOST: 'host',
-  NAGARE_INGEST_PORT: 'port',
-  NAGARE_INGEST_INSTANCE_ID: 'instanceId',
-  NAGARE_SCHEMA_REGISTRY_URL: 'schemaRegistryUrl',
-  NAGARE_REDIS_URL: 'redisUrl',
-  NAGARE_INGEST_REDIS_PREFIX: 'redisPrefix',
-  NAGARE_INGEST_MAX_FRAME_BYTES: 'maxFrameBytes',
-  NAGARE_INGEST_MAX_AGE_MS: 'maxAgeMs',
-  NAGARE_INGEST_MAX_FUTURE_MS: 'maxFutureMs',
-  NAGARE_INGEST_HEARTBEAT_MS: 'heartbeatMs',
-  NAGARE_INGEST_HOST_RATE_PER_SEC: 'hostRatePerSec',
-  NAGARE_INGEST_HOST_BURST: 'hostBurst',
-  NAGARE_INGEST_WEBHOOK_RATE_PER_SEC: 'webhookRatePerSec',
-  NAGARE_INGEST_WEBHOOK_BURST: 'webhookBurst',
-};
+/** Environment variable(s) of each setting; the first one set wins. */
+const ENV: [keyof IngestConfig, string[]][] = [
+  ['host', ['HOST', 'NAGARE_INGEST_HOST']],
+  ['port', ['PORT', 'NAGARE_INGEST_PORT']],
+  ['instanceId', ['INSTANCE_ID', 'NAGARE_INGEST_INSTANCE_ID']],
+  ['schemaRegistryUrl', ['SCHEMA_REGISTRY_URL', 'NAGARE_SCHEMA_REGISTRY_URL']],
+  ['redisUrl', ['REDIS_URL', 'NAGARE_REDIS_URL']],
+  ['redisPrefix', ['NAGARE_INGEST_REDIS_PREFIX']],
+  ['signingPublicKey', ['COMMAND_SIGNING_PUBLIC_KEY', 'NAGARE_COMMAND_SIGNING_PUBLIC_KEY']],
+  ['maxFrameBytes', ['NAGARE_INGEST_MAX_FRAME_BYTES']],
+  ['maxAgeMs', ['NAGARE_INGEST_MAX_AGE_MS']],
+  ['maxFutureMs', ['NAGARE_INGEST_MAX_FUTURE_MS']],
+  ['heartbeatMs', ['NAGARE_INGEST_HEARTBEAT_MS']],
+  ['hostRatePerSec', ['NAGARE_INGEST_HOST_RATE_PER_SEC']],
+  ['hostBurst', ['NAGARE_INGEST_HOST_BURST']],
+  ['webhookRatePerSec', ['NAGARE_INGEST_WEBHOOK_RATE_PER_SEC']],
+  ['webhookBurst', ['NAGARE_INGEST_WEBHOOK_BURST']],
+];
 
 /**
- * NAGARE_BROKERS (comma separated), NAGARE_COMMAND_SIGNING_PUBLIC_KEY (PEM),
- * NAGARE_INGEST_WEBHOOK_SOURCES (JSON array), and the variables in ENV above.
+ * Reads the platform-wide names `nagare up` passes to every service (HOST, PORT,
+ * KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL) or their NAGARE_* forms, plus
+ * INGEST_WEBHOOK_SOURCES / NAGARE_INGEST_WEBHOOK_SOURCES (JSON array) and the tuning
+ * variables above.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  const first = (names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
   const raw: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined) raw[key] = env[name];
-  if (env.NAGARE_BROKERS)
-    raw.brokers = env.NAGARE_BROKERS.split(',')
+  for (const [key, names] of ENV) {
+    const v = first(names);
+    if (v !== undefined) raw[key] = v;
+  }
+  const brokers = first(['KAFKA_BROKERS', 'NAGARE_BROKERS']);
+  if (brokers)
+    raw.brokers = brokers
+      .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  if (env.NAGARE_COMMAND_SIGNING_PUBLIC_KEY) raw.signingPublicKey = env.NAGARE_COMMAND_SIGNING_PUBLIC_KEY;
-  if (env.NAGARE_INGEST_WEBHOOK_SOURCES) raw.webhookSources = JSON.parse(env.NAGARE_INGEST_WEBHOOK_SOURCES);
+  const sources = first(['INGEST_WEBHOOK_SOURCES', 'NAGARE_INGEST_WEBHOOK_SOURCES']);
+  if (sources) raw.webhookSources = JSON.parse(sources);
   return IngestConfig.parse(raw);
 }

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is required (the identity store)');
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   const identity = new Identity({ pool });
-  const ingest = await startIngestRuntime(config, new StoreAgentIdentity(identity.agents));
+  const ingest = await startIngestRuntime(config, new StoreAgentIdentity(identity.agents), {
+    logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

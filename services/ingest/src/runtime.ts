@@ -18,13 +18,15 @@ import { RedisSequenceStore } from './ports/sequence-store';
 export async function startIngestRuntime(
   config: IngestConfig,
   identity: AgentIdentity,
+  extra: Pick<IngestDeps, 'logLevel' | 'log'> = {},
 ): Promise<IngestInstance> {
-  if (config.brokers.length === 0) throw new Error('NAGARE_BROKERS is required (host:port,...)');
-  if (!config.schemaRegistryUrl) throw new Error('NAGARE_SCHEMA_REGISTRY_URL is required');
+  if (config.brokers.length === 0) throw new Error('KAFKA_BROKERS is required (host:port,...)');
+  if (!config.schemaRegistryUrl) throw new Error('SCHEMA_REGISTRY_URL is required');
   const sink = new CoalescingRecordSink(
     new KafkaRecordSink({ brokers: config.brokers, clientId: config.instanceId }),
   );
   const deps: IngestDeps = {
+    ...extra,
     sink,
     identity,
     registry: new HttpSchemaRegistry(config.schemaRegistryUrl),
