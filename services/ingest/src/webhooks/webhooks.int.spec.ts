@@ -99,6 +99,39 @@ describe('webhook endpoints', () => {
     expect(dlq[0]?.key).toBe('prom-eu');
   });
 
+  it('rate-limits a source past its bucket with 429 and a dead letter', async () => {
+    const limited = await startTestIngest({
+      webhookBurst: 1,
+      webhookRatePerSec: 0.001,
+      webhookSources: [
+        {
+          name: 'noisy',
+          format: 'alertmanager',
+          auth: { type: 'bearer', tokenSha256: createHash('sha256').update(token).digest('hex') },
+        },
+      ],
+    });
+    try {
+      const send = () =>
+        fetch(`${limited.ingest.url}/api/v1/webhooks/alertmanager/noisy`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(amFiring),
+        });
+      expect((await send()).status).toBe(202);
+      const second = await send();
+      expect([second.status, ((await second.json()) as { error: { code: string } }).error.code]).toEqual([
+        429,
+        'RATE_LIMITED',
+      ]);
+      const dlq = await limited.values<{ errorCode: string }>('ingest.webhooks.dlq');
+      expect(dlq.map((d) => d.value.errorCode)).toEqual(['RATE_LIMITED']);
+      expect(limited.sink.topic('ingest.webhooks')).toHaveLength(2);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers unknown formats with 404 in the error shape', async () => {
     const res = await post('nagios/x', '{}', {});
     expect(res.status).toBe(404);
