@@ -15,7 +15,8 @@ describe('agent HTTP endpoints and enrollment', () => {
       headers: { 'content-type': 'application/json', ...headers },
       body,
     });
-  const json = async (res: Response) => (await res.json()) as Record<string, any>;
+  const json = async (res: Response) =>
+    (await res.json()) as { error: { code: string }; [field: string]: unknown };
 
   it('enrolls with a one-time token, produces the facts, and refuses the token a second time', async () => {
     const token = t.identity.issueToken();
