@@ -1,4 +1,5 @@
 import { decodeAvro } from '@nagare/contracts';
+import { waitFor } from '@nagare/testkit';
 import { MemoryRecordSink, type OutRecord } from '../ports/record-sink';
 import { hostFacts, metricBatch } from '../testing/fixtures';
 import { startTestIngest, type TestIngest } from '../testing/harness';
@@ -109,6 +110,39 @@ describe('agent WebSocket endpoint', () => {
     release();
     expect((await ack).status).toBe('ACCEPTED');
     expect(t.sink.topic('telemetry.metrics')).toHaveLength(1);
+  });
+
+  it('stops reading a connection with maxInFlight unanswered frames, then drains it in order', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    class GatedSink extends MemoryRecordSink {
+      override async produce(records: readonly OutRecord[]) {
+        await gate;
+        return super.produce(records);
+      }
+    }
+    await t.close();
+    t = await startTestIngest({ maxInFlight: 4, maxFrameBytes: 1024 * 1024 }, { sink: new GatedSink() });
+    const agent = await t.enroll();
+    const c = t.connect(agent.credential);
+    await c.welcome;
+    // 40 frames of ~60 KB: far more than the socket may have unanswered.
+    const acks = Array.from({ length: 40 }, (_, i) => c.send(batchFrame(i + 1, Date.now(), 2500), i + 1));
+    await waitFor(() => (t.ingest.sockets.agent(agent.hostId)?.inFlight ?? 0) >= 4);
+    // Let the client's writes settle: the server keeps the TCP socket paused meanwhile.
+    await new Promise((r) => setTimeout(r, 300));
+    const read = t.ingest.sockets.agent(agent.hostId)!.inFlight;
+    // Bounded: the limit plus what was already parsed from the last TCP read.
+    expect(read).toBeLessThan(12);
+    release();
+    const done = await Promise.all(acks);
+    expect(done.map((a) => a.status)).toEqual(Array(40).fill('ACCEPTED'));
+    const seqs = (await t.values<{ agentSequence: number }>('telemetry.metrics')).map(
+      (r) => r.value.agentSequence,
+    );
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 
   it('answers a replayed sequence with DUPLICATE, does not produce it again, and dead-letters it', async () => {

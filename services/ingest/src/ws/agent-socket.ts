@@ -30,6 +30,8 @@ export interface ConnectedAgent {
   /** Sends one encoded ServerFrame; resolves once it is written to the socket. */
   send(frame: Buffer): Promise<void>;
   readonly open: boolean;
+  /** Frames read from the socket and not yet answered. */
+  readonly inFlight: number;
 }
 
 export interface ConnectionListener {
@@ -118,7 +120,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
 
 /** One agent connection: Welcome, frames in, Acks out in order, Ping/Pong, backpressure. */
 class AgentSession implements ConnectedAgent {
-  private inFlight = 0;
+  inFlight = 0;
   private paused = false;
   private lastSeen: number;
   private heartbeat: NodeJS.Timeout | undefined;
