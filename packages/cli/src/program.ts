@@ -1,6 +1,7 @@
 import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
 import { registerRebuild } from './commands/rebuild';
+import { registerLoadgen } from './commands/loadgen';
 import { registerTopics } from './commands/topics';
 import { registerUp } from './commands/up';
 import { registerVerify } from './commands/verify';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerUp(program);
   registerBrokerCommand(program);
   registerRebuild(program);
+  registerLoadgen(program);
   registerTopics(program);
   registerVerify(program);
   return program;
