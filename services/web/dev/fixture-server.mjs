@@ -267,16 +267,17 @@ function series(q) {
   const h = byId.get(hostId);
   let sets = [{}];
   if (name === 'cpu_usage_percent') {
-    if (labelsWanted.cpu === 'total') sets = ['user', 'system', 'iowait', 'steal'].map((mode) => ({ cpu: 'total', mode }));
-    else sets = Array.from({ length: h?.cpuThreads ?? 4 }, (_, i) => ({ cpu: String(i), mode: 'idle' }));
+    const cpus = ['total', ...Array.from({ length: h?.cpuThreads ?? 4 }, (_, i) => String(i))];
+    sets = cpus.flatMap((cpu) => ['user', 'system', 'iowait', 'steal', 'idle'].map((mode) => ({ cpu, mode })));
   } else if (name?.startsWith('disk_')) sets = [{ mount: '/' }, { mount: '/data' }];
   else if (name?.startsWith('net_')) sets = [{ interface: 'eth0' }, { interface: 'eth1' }];
+  sets = sets.filter((l) => Object.entries(labelsWanted).every(([k, v]) => l[k] === v));
   const start = Math.ceil(from / stepMs) * stepMs;
   const out = sets.map((labels) => {
     const n = Math.max(0, Math.floor((to - start) / stepMs) + 1);
     const t = new Array(n);
     const v = new Array(n);
-    const salt = name + JSON.stringify(labels);
+    const salt = labels.cpu === 'total' && labels.mode === 'idle' ? 'cpu' : name + JSON.stringify(labels);
     for (let i = 0; i < n; i++) {
       const at = start + i * stepMs;
       t[i] = at;

@@ -78,17 +78,33 @@ export interface HostSummary {
   version?: number;
 }
 
-/** Host facts as the telemetry.inventory Avro record carries them; every part may be missing. */
+/** Host facts: the telemetry.inventory HostFacts record (schemas/telemetry.inventory/HostFacts.avsc). */
 export interface HostFacts {
-  os?: { name?: string; version?: string; family?: string } | string | null;
+  hostname?: string;
+  os?: { name: string; version?: string | null; id?: string | null } | null;
   kernel?: string | null;
   arch?: string | null;
-  cpu?: { model?: string; cores?: number; threads?: number; mhz?: number } | null;
-  memory?: { totalBytes?: number; swapBytes?: number } | null;
-  disks?: { device?: string; mount?: string; fsType?: string; sizeBytes?: number; model?: string }[] | null;
-  nics?: { name?: string; mac?: string; speedMbps?: number | null; duplex?: string | null; addresses?: string[] }[] | null;
-  gpus?: { vendor?: string; model?: string; memoryBytes?: number | null }[] | null;
-  [extra: string]: unknown;
+  cpu?: { model: string; cores: number; threads: number; mhz?: number | null } | null;
+  memoryBytes?: number | null;
+  swapBytes?: number | null;
+  bootTime?: number | null;
+  disks?: { device: string; model?: string | null; sizeBytes: number; rotational?: boolean | null }[] | null;
+  filesystems?: { mount: string; device: string; fsType: string; sizeBytes: number }[] | null;
+  nics?:
+    | {
+        name: string;
+        mac?: string | null;
+        speedMbps?: number | null;
+        duplex: 'FULL' | 'HALF' | 'UNKNOWN';
+        mtu?: number | null;
+        addresses: string[];
+      }[]
+    | null;
+  gpus?:
+    | { index: number; name: string; uuid?: string | null; memoryBytes?: number | null; driver?: string | null }[]
+    | null;
+  agentVersion?: string | null;
+  collectedAt?: number;
 }
 
 export interface ProcessInfo {
