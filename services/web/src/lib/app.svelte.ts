@@ -82,3 +82,21 @@ export function toggleTheme(): void {
   document.documentElement.dataset.theme = theme.value;
   localStorage.setItem('nagare.theme', theme.value);
 }
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'info' | 'error';
+}
+export const toasts = $state<Toast[]>([]);
+let toastId = 0;
+
+/** A short message in the corner (role=status), gone after a few seconds. */
+export function notify(text: string, kind: Toast['kind'] = 'info'): void {
+  const id = ++toastId;
+  toasts.push({ id, text, kind });
+  setTimeout(() => {
+    const i = toasts.findIndex((t) => t.id === id);
+    if (i >= 0) toasts.splice(i, 1);
+  }, 6000);
+}

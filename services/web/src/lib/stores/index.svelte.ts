@@ -9,7 +9,14 @@ export const alerts = new LiveCollection<AlertSummary>(
   'alerts',
   [],
   (a) => a.alertId,
-  async () => (await api.alerts({ state: ['active', 'acknowledged', 'silenced'], limit: 1000 })).alerts,
+  async () => {
+    // Every open alert, and the latest resolved ones for the board's "resolved" filter.
+    const [open, resolved] = await Promise.all([
+      api.alerts({ state: ['active', 'acknowledged', 'silenced'], limit: 1000 }),
+      api.alerts({ state: ['resolved'], limit: 200 }),
+    ]);
+    return [...open.alerts, ...resolved.alerts];
+  },
 );
 
 export const commands = new LiveCollection<CommandSummary>(
@@ -18,3 +25,21 @@ export const commands = new LiveCollection<CommandSummary>(
   (c) => c.commandId,
   async () => (await api.commands({ limit: 200 })).commands,
 );
+
+/**
+ * Acknowledge at once on screen, then ask the server; on refusal the change is rolled back
+ * (unless the server's own newer version arrived meanwhile) and the error is thrown.
+ */
+export async function acknowledgeOptimistic(alertId: string, by: string, comment?: string): Promise<void> {
+  const before = alerts.map.get(alertId);
+  if (!before || before.state !== 'active') return;
+  alerts.map.patch(alertId, { state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: Date.now() });
+  alerts.changed();
+  try {
+    await api.acknowledge(alertId, comment);
+  } catch (err) {
+    alerts.map.rollback(alertId, before, before.version);
+    alerts.changed();
+    throw err;
+  }
+}
