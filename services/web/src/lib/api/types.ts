@@ -275,24 +275,28 @@ export interface CommandRequested {
   }[];
 }
 
+/** An alert rule: the AlertRuleDefined event's fields (schemas/events.rules/AlertRuleDefined.avsc). */
 export interface Rule {
   ruleId: string;
   name: string;
-  description?: string;
-  metric?: string;
-  expr?: string;
-  comparator?: string;
-  threshold?: number;
-  forSeconds?: number;
+  description?: string | null;
+  metric: string;
+  matchers?: { label: string; op: 'EQ' | 'NEQ' | 'RE' | 'NRE'; value: string }[];
+  hostSelector?: Record<string, string>;
+  comparator: 'GT' | 'GTE' | 'LT' | 'LTE';
+  threshold: number;
+  resolveThreshold?: number | null;
+  forMs?: number;
   severity: number;
-  labels?: Record<string, string>;
+  autoResolve?: boolean;
+  flapWindowMs?: number;
+  flapMaxTransitions?: number;
   enabled?: boolean;
-  [field: string]: unknown;
 }
 
 export interface Silence {
   silenceId: string;
-  matchers: Record<string, string> | { name: string; value: string; isRegex?: boolean }[];
+  matchers: { label: string; op: 'EQ' | 'NEQ' | 'RE' | 'NRE'; value: string }[];
   startsAt: number;
   endsAt: number;
   reason: string;
