@@ -31,8 +31,20 @@ const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
 
 const now = () => Date.now();
 const users = [
-  { id: randomUUID(), username: 'admin', role: 'admin', password: 'admin-fixture-pass', mustChangePassword: false },
-  { id: randomUUID(), username: 'newbie', role: 'operator', password: 'newbie-fixture-pass', mustChangePassword: true },
+  {
+    id: randomUUID(),
+    username: 'admin',
+    role: 'admin',
+    password: 'admin-fixture-pass',
+    mustChangePassword: false,
+  },
+  {
+    id: randomUUID(),
+    username: 'newbie',
+    role: 'operator',
+    password: 'newbie-fixture-pass',
+    mustChangePassword: true,
+  },
 ];
 const tokens = new Map(); // access token -> user
 const refreshTokens = new Map(); // refresh token -> user
@@ -130,10 +142,27 @@ function detailOf(h) {
           { mount: '/data', device: '/dev/sda1', fsType: 'xfs', sizeBytes: 3900 * 1e9 },
         ],
         nics: [
-          { name: 'eth0', mac: '52:54:00:12:34:56', speedMbps: 10000, duplex: 'FULL', mtu: 1500, addresses: ['10.0.0.12/24'] },
-          { name: 'eth1', mac: '52:54:00:12:34:57', speedMbps: null, duplex: 'UNKNOWN', mtu: 1500, addresses: [] },
+          {
+            name: 'eth0',
+            mac: '52:54:00:12:34:56',
+            speedMbps: 10000,
+            duplex: 'FULL',
+            mtu: 1500,
+            addresses: ['10.0.0.12/24'],
+          },
+          {
+            name: 'eth1',
+            mac: '52:54:00:12:34:57',
+            speedMbps: null,
+            duplex: 'UNKNOWN',
+            mtu: 1500,
+            addresses: [],
+          },
         ],
-        gpus: h.labels.role === 'batch' ? [{ index: 0, name: 'NVIDIA L4', uuid: 'GPU-1', memoryBytes: 24 * 2 ** 30, driver: '550.54' }] : [],
+        gpus:
+          h.labels.role === 'batch'
+            ? [{ index: 0, name: 'NVIDIA L4', uuid: 'GPU-1', memoryBytes: 24 * 2 ** 30, driver: '550.54' }]
+            : [],
         agentVersion: h.agentVersion,
       },
       processes: Array.from({ length: 12 }, (_, i) => ({
@@ -182,20 +211,72 @@ function raiseAlert(h, severity, title, ruleId = null) {
     version: 1,
   };
   alerts.push(a);
-  alertTimeline.set(a.alertId, [{ eventType: 'AlertRaised', at: a.startsAt, actor: { kind: 'system', id: 'rules', name: 'rule engine' }, data: { value: a.value } }]);
-  h.activeAlerts = { count: h.activeAlerts.count + 1, maxSeverity: Math.max(h.activeAlerts.maxSeverity ?? 0, severity) };
+  alertTimeline.set(a.alertId, [
+    {
+      eventType: 'AlertRaised',
+      at: a.startsAt,
+      actor: { kind: 'system', id: 'rules', name: 'rule engine' },
+      data: { value: a.value },
+    },
+  ]);
+  h.activeAlerts = {
+    count: h.activeAlerts.count + 1,
+    maxSeverity: Math.max(h.activeAlerts.maxSeverity ?? 0, severity),
+  };
   return a;
 }
 for (let i = 0; i < 24; i++) {
   const h = pick(hosts.filter((x) => x.status === 'online'));
-  raiseAlert(h, Math.floor(rnd() * 4), pick(['CPU above 90%', 'Disk almost full', 'Memory pressure', 'Probe down']), i % 3 ? 'rule-cpu' : null);
+  raiseAlert(
+    h,
+    Math.floor(rnd() * 4),
+    pick(['CPU above 90%', 'Disk almost full', 'Memory pressure', 'Probe down']),
+    i % 3 ? 'rule-cpu' : null,
+  );
 }
 const rules = [
-  { ruleId: 'rule-cpu', name: 'High CPU', description: 'Total CPU busy', metric: 'cpu_usage_percent', matchers: [], hostSelector: {}, comparator: 'GT', threshold: 90, resolveThreshold: 80, forMs: 60_000, severity: 2, autoResolve: true, enabled: true },
-  { ruleId: 'rule-disk', name: 'Disk almost full', description: null, metric: 'disk_used_percent', matchers: [], hostSelector: { env: 'prod' }, comparator: 'GT', threshold: 90, resolveThreshold: null, forMs: 0, severity: 1, autoResolve: true, enabled: true },
+  {
+    ruleId: 'rule-cpu',
+    name: 'High CPU',
+    description: 'Total CPU busy',
+    metric: 'cpu_usage_percent',
+    matchers: [],
+    hostSelector: {},
+    comparator: 'GT',
+    threshold: 90,
+    resolveThreshold: 80,
+    forMs: 60_000,
+    severity: 2,
+    autoResolve: true,
+    enabled: true,
+  },
+  {
+    ruleId: 'rule-disk',
+    name: 'Disk almost full',
+    description: null,
+    metric: 'disk_used_percent',
+    matchers: [],
+    hostSelector: { env: 'prod' },
+    comparator: 'GT',
+    threshold: 90,
+    resolveThreshold: null,
+    forMs: 0,
+    severity: 1,
+    autoResolve: true,
+    enabled: true,
+  },
 ];
 const silences = [
-  { silenceId: randomUUID(), matchers: [{ label: 'env', op: 'EQ', value: 'dev' }], startsAt: now() - 3_600_000, endsAt: now() + 3_600_000, reason: 'dev maintenance', createdBy: 'admin', active: true, suppressedCount: 3 },
+  {
+    silenceId: randomUUID(),
+    matchers: [{ label: 'env', op: 'EQ', value: 'dev' }],
+    startsAt: now() - 3_600_000,
+    endsAt: now() + 3_600_000,
+    reason: 'dev maintenance',
+    createdBy: 'admin',
+    active: true,
+    suppressedCount: 3,
+  },
 ];
 const commands = [];
 const commandOutput = new Map();
@@ -227,24 +308,83 @@ function newCommand(h, argv, reason, by = adminRef, state = 'completed') {
     version: 1,
   };
   commands.unshift(c);
-  commandOutput.set(c.commandId, state === 'completed' ? [{ seq: 0, stream: 'STDOUT', text: `ran ${argv.join(' ')}\n`, at: requestedAt + 400 }] : []);
-  commandTimeline.set(c.commandId, [{ eventType: 'CommandRequested', at: requestedAt, actor: { kind: 'user', ...by }, data: { argv, reason } }]);
+  commandOutput.set(
+    c.commandId,
+    state === 'completed'
+      ? [{ seq: 0, stream: 'STDOUT', text: `ran ${argv.join(' ')}\n`, at: requestedAt + 400 }]
+      : [],
+  );
+  commandTimeline.set(c.commandId, [
+    {
+      eventType: 'CommandRequested',
+      at: requestedAt,
+      actor: { kind: 'user', ...by },
+      data: { argv, reason },
+    },
+  ]);
   return c;
 }
-for (let i = 0; i < 14; i++) newCommand(pick(hosts), pick([['uptime'], ['df', '-h'], ['systemctl', 'status', 'nginx']]), 'routine check');
-newCommand(hosts[3], ['systemctl', 'restart', 'postgresql'], 'apply config', { id: users[1].id, name: 'newbie' }, 'awaiting_approval');
+for (let i = 0; i < 14; i++)
+  newCommand(
+    pick(hosts),
+    pick([['uptime'], ['df', '-h'], ['systemctl', 'status', 'nginx']]),
+    'routine check',
+  );
+newCommand(
+  hosts[3],
+  ['systemctl', 'restart', 'postgresql'],
+  'apply config',
+  { id: users[1].id, name: 'newbie' },
+  'awaiting_approval',
+);
 commands.sort((a, b) => b.requestedAt - a.requestedAt);
 
 const auditEvents = [];
 let globalPosition = 0;
 function audit(streamId, type, actor, data) {
-  auditEvents.push({ globalPosition: ++globalPosition, streamId, streamVersion: auditEvents.filter((e) => e.streamId === streamId).length + 1, type, occurredAt: now(), recordedAt: now(), actor, correlationId: randomUUID(), causationId: null, data });
+  auditEvents.push({
+    globalPosition: ++globalPosition,
+    streamId,
+    streamVersion: auditEvents.filter((e) => e.streamId === streamId).length + 1,
+    type,
+    occurredAt: now(),
+    recordedAt: now(),
+    actor,
+    correlationId: randomUUID(),
+    causationId: null,
+    data,
+  });
 }
-for (const a of alerts.slice(0, 10)) audit(`alert-${a.alertId}`, 'AlertRaised', { kind: 'system', id: 'rules', name: 'rule engine' }, { title: a.title, severity: a.severity });
-for (const c of commands.slice(0, 10)) audit(`command-${c.commandId}`, 'CommandRequested', { kind: 'user', ...c.requestedBy }, { argv: c.argv });
+for (const a of alerts.slice(0, 10))
+  audit(
+    `alert-${a.alertId}`,
+    'AlertRaised',
+    { kind: 'system', id: 'rules', name: 'rule engine' },
+    { title: a.title, severity: a.severity },
+  );
+for (const c of commands.slice(0, 10))
+  audit(`command-${c.commandId}`, 'CommandRequested', { kind: 'user', ...c.requestedBy }, { argv: c.argv });
 
-const apiKeys = [{ id: randomUUID(), name: 'ci-bot', role: 'operator', createdAt: '2026-11-10T10:00:00.000Z', revokedAt: null, lastUsedAt: null }];
-const enrollmentTokens = [{ id: randomUUID(), status: 'active', labels: { env: 'prod' }, expiresAt: new Date(now() + 86_400_000).toISOString(), createdAt: new Date().toISOString(), usedAt: null }];
+const apiKeys = [
+  {
+    id: randomUUID(),
+    name: 'ci-bot',
+    role: 'operator',
+    createdAt: '2026-11-10T10:00:00.000Z',
+    revokedAt: null,
+    lastUsedAt: null,
+  },
+];
+const enrollmentTokens = [
+  {
+    id: randomUUID(),
+    status: 'active',
+    labels: { env: 'prod' },
+    expiresAt: new Date(now() + 86_400_000).toISOString(),
+    createdAt: new Date().toISOString(),
+    usedAt: null,
+  },
+];
 
 // Metrics series: a smooth, deterministic signal per host and label set.
 function signal(hostId, salt, t) {
@@ -252,7 +392,10 @@ function signal(hostId, salt, t) {
   for (const ch of hostId + salt) hsh = (hsh * 31 + ch.charCodeAt(0)) | 0;
   const phase = (Math.abs(hsh) % 1000) / 159;
   const base = 25 + (Math.abs(hsh) % 40);
-  return Math.max(0, Math.min(100, base + 15 * Math.sin(t / 600_000 + phase) + 6 * Math.sin(t / 47_000 + phase * 3)));
+  return Math.max(
+    0,
+    Math.min(100, base + 15 * Math.sin(t / 600_000 + phase) + 6 * Math.sin(t / 47_000 + phase * 3)),
+  );
 }
 function series(q) {
   const from = Number(q.get('from'));
@@ -268,7 +411,9 @@ function series(q) {
   let sets = [{}];
   if (name === 'cpu_usage_percent') {
     const cpus = ['total', ...Array.from({ length: h?.cpuThreads ?? 4 }, (_, i) => String(i))];
-    sets = cpus.flatMap((cpu) => ['user', 'system', 'iowait', 'steal', 'idle'].map((mode) => ({ cpu, mode })));
+    sets = cpus.flatMap((cpu) =>
+      ['user', 'system', 'iowait', 'steal', 'idle'].map((mode) => ({ cpu, mode })),
+    );
   } else if (name?.startsWith('disk_')) sets = [{ mount: '/' }, { mount: '/data' }];
   else if (name?.startsWith('net_')) sets = [{ interface: 'eth0' }, { interface: 'eth1' }];
   sets = sets.filter((l) => Object.entries(labelsWanted).every(([k, v]) => l[k] === v));
@@ -332,7 +477,9 @@ async function api(req, res, url) {
   if (m === 'POST' && p === '/auth/login') {
     const b = await readBody(req);
     const u = users.find((x) => x.username === b?.username && x.password === b?.password);
-    return u ? send(res, 200, issue(u)) : fail(res, 401, 'invalid_credentials', 'invalid username or password');
+    return u
+      ? send(res, 200, issue(u))
+      : fail(res, 401, 'invalid_credentials', 'invalid username or password');
   }
   if (m === 'POST' && p === '/auth/refresh') {
     const b = await readBody(req);
@@ -352,17 +499,26 @@ async function api(req, res, url) {
   if (!user) return fail(res, 401, auth ? 'token_expired' : 'unauthenticated', 'sign in again');
   if (m === 'POST' && p === '/auth/password') {
     const b = await readBody(req);
-    if (b?.currentPassword !== user.password) return fail(res, 401, 'invalid_credentials', 'current password is wrong');
-    if (!b.newPassword || b.newPassword.length < 12) return fail(res, 400, 'weak_password', 'use at least 12 characters');
+    if (b?.currentPassword !== user.password)
+      return fail(res, 401, 'invalid_credentials', 'current password is wrong');
+    if (!b.newPassword || b.newPassword.length < 12)
+      return fail(res, 400, 'weak_password', 'use at least 12 characters');
     user.password = b.newPassword;
     user.mustChangePassword = false;
     return send(res, 200, issue(user));
   }
-  if (user.mustChangePassword) return fail(res, 403, 'password_change_required', 'change your password first');
-  if (m === 'GET' && p === '/auth/me') return send(res, 200, { kind: 'user', user: publicUser(user), sessionId: 's' });
+  if (user.mustChangePassword)
+    return fail(res, 403, 'password_change_required', 'change your password first');
+  if (m === 'GET' && p === '/auth/me')
+    return send(res, 200, { kind: 'user', user: publicUser(user), sessionId: 's' });
 
   if (m === 'GET' && p === '/overview') {
-    const top = (k) => [...hosts].filter((h) => h.latest[k] != null).sort((a, b) => b.latest[k] - a.latest[k]).slice(0, 5).map(summary);
+    const top = (k) =>
+      [...hosts]
+        .filter((h) => h.latest[k] != null)
+        .sort((a, b) => b.latest[k] - a.latest[k])
+        .slice(0, 5)
+        .map(summary);
     const sev = { 0: 0, 1: 0, 2: 0, 3: 0 };
     for (const a of alerts) if (a.state === 'active' || a.state === 'acknowledged') sev[a.severity]++;
     return send(res, 200, {
@@ -398,7 +554,8 @@ async function api(req, res, url) {
   if (mm) {
     const a = alerts.find((x) => x.alertId === mm[1]);
     if (!a) return fail(res, 404, 'not_found', 'no such alert');
-    if (m === 'GET' && !mm[2]) return send(res, 200, { alert: a, timeline: alertTimeline.get(a.alertId) ?? [] });
+    if (m === 'GET' && !mm[2])
+      return send(res, 200, { alert: a, timeline: alertTimeline.get(a.alertId) ?? [] });
     if (m === 'POST') {
       const b = (await readBody(req)) ?? {};
       const actor = { kind: 'user', id: user.id, name: user.username };
@@ -408,7 +565,8 @@ async function api(req, res, url) {
         if (a.state !== 'active') return fail(res, 409, 'invalid_state', `alert is ${a.state}`);
         Object.assign(a, { state: 'acknowledged', acknowledgedBy: user.username, acknowledgedAt: now() });
         tl.push({ eventType: 'AlertAcknowledged', at: now(), actor, data: { comment: b.comment ?? null } });
-      } else if (action === 'notes') tl.push({ eventType: 'AlertNoteAdded', at: now(), actor, data: { text: b.text } });
+      } else if (action === 'notes')
+        tl.push({ eventType: 'AlertNoteAdded', at: now(), actor, data: { text: b.text } });
       else if (action === 'silence') {
         Object.assign(a, { state: 'silenced', silencedUntil: now() + (b.durationMinutes ?? 60) * 60_000 });
         tl.push({ eventType: 'AlertSilenced', at: now(), actor, data: b });
@@ -418,7 +576,13 @@ async function api(req, res, url) {
       } else if (action === 'escalate') {
         a.severity = b.severity;
         tl.push({ eventType: 'AlertEscalated', at: now(), actor, data: b });
-      } else if (action === 'diagnose') tl.push({ eventType: 'AlertDiagnosed', at: now(), actor, data: { summary: 'deterministic fixture diagnosis' } });
+      } else if (action === 'diagnose')
+        tl.push({
+          eventType: 'AlertDiagnosed',
+          at: now(),
+          actor,
+          data: { summary: 'deterministic fixture diagnosis' },
+        });
       else return fail(res, 404, 'not_found', 'no such action');
       a.version++;
       broadcastUpdate('alerts', 'alerts', a.alertId, a.version, { ...a });
@@ -428,18 +592,46 @@ async function api(req, res, url) {
   if (m === 'POST' && p === '/commands/policy-check') {
     const b = (await readBody(req)) ?? {};
     const risky = /restart|rm|reboot|kill/.test((b.argv ?? []).join(' '));
-    const targets = b.hostId ? [byId.get(b.hostId)].filter(Boolean) : hosts.filter((h) => Object.entries(b.hostSelector?.labels ?? {}).every(([k, v]) => h.labels[k] === v)).slice(0, 50);
-    return send(res, 200, { allowed: true, requiresApproval: risky, policy: risky ? 'risky-needs-approval' : 'operators-read-only', reason: risky ? 'changes service state' : null, hosts: targets.map((h) => ({ hostId: h.hostId, hostname: h.hostname })) });
+    const targets = b.hostId
+      ? [byId.get(b.hostId)].filter(Boolean)
+      : hosts
+          .filter((h) => Object.entries(b.hostSelector?.labels ?? {}).every(([k, v]) => h.labels[k] === v))
+          .slice(0, 50);
+    return send(res, 200, {
+      allowed: true,
+      requiresApproval: risky,
+      policy: risky ? 'risky-needs-approval' : 'operators-read-only',
+      reason: risky ? 'changes service state' : null,
+      hosts: targets.map((h) => ({ hostId: h.hostId, hostname: h.hostname })),
+    });
   }
   if (m === 'POST' && p === '/commands') {
     const b = (await readBody(req)) ?? {};
-    if (!Array.isArray(b.argv) || !b.argv.length || !b.reason) return fail(res, 400, 'validation_failed', 'argv and reason are required');
+    if (!Array.isArray(b.argv) || !b.argv.length || !b.reason)
+      return fail(res, 400, 'validation_failed', 'argv and reason are required');
     const h = byId.get(b.hostId) ?? hosts[0];
     const risky = /restart|rm|reboot|kill/.test(b.argv.join(' '));
-    const c = newCommand(h, b.argv, b.reason, { id: user.id, name: user.username }, risky ? 'awaiting_approval' : 'dispatched');
+    const c = newCommand(
+      h,
+      b.argv,
+      b.reason,
+      { id: user.id, name: user.username },
+      risky ? 'awaiting_approval' : 'dispatched',
+    );
     c.requestedAt = now();
     if (!risky) runCommand(c);
-    return send(res, 202, { requestId: c.requestId, commands: [{ commandId: c.commandId, hostId: c.hostId, state: c.state, requiresApproval: risky, policy: c.policy }] });
+    return send(res, 202, {
+      requestId: c.requestId,
+      commands: [
+        {
+          commandId: c.commandId,
+          hostId: c.hostId,
+          state: c.state,
+          requiresApproval: risky,
+          policy: c.policy,
+        },
+      ],
+    });
   }
   if (m === 'GET' && p === '/commands') {
     let list = commands;
@@ -451,9 +643,15 @@ async function api(req, res, url) {
   if (mm) {
     const c = commands.find((x) => x.commandId === mm[1]);
     if (!c) return fail(res, 404, 'not_found', 'no such command');
-    if (m === 'GET') return send(res, 200, { command: c, timeline: commandTimeline.get(c.commandId), output: commandOutput.get(c.commandId) });
+    if (m === 'GET')
+      return send(res, 200, {
+        command: c,
+        timeline: commandTimeline.get(c.commandId),
+        output: commandOutput.get(c.commandId),
+      });
     if (mm[2] === 'approve') {
-      if (c.requestedBy.id === user.id) return fail(res, 403, 'self_approval', 'you cannot approve your own request');
+      if (c.requestedBy.id === user.id)
+        return fail(res, 403, 'self_approval', 'you cannot approve your own request');
       c.approvedBy = { id: user.id, name: user.username };
       runCommand(c);
     } else if (mm[2] === 'reject') c.state = 'rejected';
@@ -471,19 +669,34 @@ async function api(req, res, url) {
   }
   mm = p.match(/^\/rules\/([^/]+)$/);
   if (mm && m === 'DELETE') {
-    rules.splice(rules.findIndex((r) => r.ruleId === mm[1]), 1);
+    rules.splice(
+      rules.findIndex((r) => r.ruleId === mm[1]),
+      1,
+    );
     return send(res, 202, { ruleId: mm[1], version: 2 });
   }
   if (m === 'GET' && p === '/silences') return send(res, 200, { silences });
   if (m === 'POST' && p === '/silences') {
     const b = (await readBody(req)) ?? {};
-    const s = { silenceId: randomUUID(), matchers: b.matchers, startsAt: b.startsAt ?? now(), endsAt: b.endsAt ?? now() + (b.durationMinutes ?? 60) * 60_000, reason: b.reason, createdBy: user.username, active: true, suppressedCount: 0 };
+    const s = {
+      silenceId: randomUUID(),
+      matchers: b.matchers,
+      startsAt: b.startsAt ?? now(),
+      endsAt: b.endsAt ?? now() + (b.durationMinutes ?? 60) * 60_000,
+      reason: b.reason,
+      createdBy: user.username,
+      active: true,
+      suppressedCount: 0,
+    };
     silences.push(s);
     return send(res, 201, { silenceId: s.silenceId });
   }
   mm = p.match(/^\/silences\/([^/]+)$/);
   if (mm && m === 'DELETE') {
-    silences.splice(silences.findIndex((s) => s.silenceId === mm[1]), 1);
+    silences.splice(
+      silences.findIndex((s) => s.silenceId === mm[1]),
+      1,
+    );
     res.writeHead(204).end();
     return;
   }
@@ -494,28 +707,61 @@ async function api(req, res, url) {
   }
   mm = p.match(/^\/audit\/streams\/([^/]+)\/state$/);
   if (mm && m === 'GET') {
-    const evs = auditEvents.filter((e) => e.streamId === decodeURIComponent(mm[1]) && (!q.get('at') || e.recordedAt <= Number(q.get('at'))));
-    return send(res, 200, { streamId: mm[1], version: evs.length, at: Number(q.get('at') ?? now()), state: Object.assign({}, ...evs.map((e) => e.data)) });
+    const evs = auditEvents.filter(
+      (e) =>
+        e.streamId === decodeURIComponent(mm[1]) && (!q.get('at') || e.recordedAt <= Number(q.get('at'))),
+    );
+    return send(res, 200, {
+      streamId: mm[1],
+      version: evs.length,
+      at: Number(q.get('at') ?? now()),
+      state: Object.assign({}, ...evs.map((e) => e.data)),
+    });
   }
-  if (m === 'POST' && p === '/audit/verify') return send(res, 200, { ok: true, checkedStreams: new Set(auditEvents.map((e) => e.streamId)).size, checkedEvents: auditEvents.length });
+  if (m === 'POST' && p === '/audit/verify')
+    return send(res, 200, {
+      ok: true,
+      checkedStreams: new Set(auditEvents.map((e) => e.streamId)).size,
+      checkedEvents: auditEvents.length,
+    });
   if (m === 'GET' && p === '/users') return send(res, 200, { users: users.map(publicUser) });
   if (m === 'POST' && p === '/users') {
     const b = (await readBody(req)) ?? {};
-    const u = { id: randomUUID(), username: b.username, role: b.role, password: b.password, mustChangePassword: b.mustChangePassword ?? true };
+    const u = {
+      id: randomUUID(),
+      username: b.username,
+      role: b.role,
+      password: b.password,
+      mustChangePassword: b.mustChangePassword ?? true,
+    };
     users.push(u);
     return send(res, 201, publicUser(u));
   }
   if (m === 'GET' && p === '/api-keys') return send(res, 200, { apiKeys });
   if (m === 'POST' && p === '/api-keys') {
     const b = (await readBody(req)) ?? {};
-    const k = { id: randomUUID(), name: b.name, role: b.role, createdAt: new Date().toISOString(), revokedAt: null, lastUsedAt: null };
+    const k = {
+      id: randomUUID(),
+      name: b.name,
+      role: b.role,
+      createdAt: new Date().toISOString(),
+      revokedAt: null,
+      lastUsedAt: null,
+    };
     apiKeys.push(k);
     return send(res, 201, { key: `ngk_${randomUUID()}`, apiKey: k });
   }
   if (m === 'GET' && p === '/agents/enrollment-tokens') return send(res, 200, { enrollmentTokens });
   if (m === 'POST' && p === '/agents/enrollment-tokens') {
     const b = (await readBody(req)) ?? {};
-    const t = { id: randomUUID(), status: 'active', labels: b.labels ?? {}, expiresAt: new Date(now() + (b.ttlSeconds ?? 86_400) * 1000).toISOString(), createdAt: new Date().toISOString(), usedAt: null };
+    const t = {
+      id: randomUUID(),
+      status: 'active',
+      labels: b.labels ?? {},
+      expiresAt: new Date(now() + (b.ttlSeconds ?? 86_400) * 1000).toISOString(),
+      createdAt: new Date().toISOString(),
+      usedAt: null,
+    };
     enrollmentTokens.push(t);
     return send(res, 201, { token: `net_${randomUUID()}`, enrollmentToken: t });
   }
@@ -528,7 +774,10 @@ function runCommand(c) {
   c.startedAt = now();
   io.to('commands').emit('command.state', { commandId: c.commandId, state: 'running' });
   let seq = 0;
-  const lines = [`$ ${c.argv.join(' ')}`, ...Array.from({ length: 8 }, (_, i) => `line ${i + 1} of output from ${c.hostname}`)];
+  const lines = [
+    `$ ${c.argv.join(' ')}`,
+    ...Array.from({ length: 8 }, (_, i) => `line ${i + 1} of output from ${c.hostname}`),
+  ];
   const timer = setInterval(() => {
     if (seq < lines.length) {
       const chunk = { seq, stream: seq === 5 ? 'STDERR' : 'STDOUT', text: `${lines[seq]}\n`, at: now() };
@@ -547,11 +796,20 @@ function runCommand(c) {
   }, 300);
 }
 
-function serveStatic(req, res, url) {
+function serveStatic(res, url) {
   const root = path.resolve(STATIC);
   let file = path.join(root, decodeURIComponent(url.pathname));
-  if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = path.join(root, 'index.html');
-  const type = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png' }[path.extname(file)] ?? 'application/octet-stream';
+  if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory())
+    file = path.join(root, 'index.html');
+  const type =
+    {
+      '.js': 'text/javascript',
+      '.css': 'text/css',
+      '.html': 'text/html',
+      '.svg': 'image/svg+xml',
+      '.json': 'application/json',
+      '.png': 'image/png',
+    }[path.extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, { 'content-type': type });
   createReadStream(file).pipe(res);
 }
@@ -563,7 +821,7 @@ const server = createServer((req, res) => {
       console.error(err);
       fail(res, 500, 'internal', 'internal error');
     });
-  } else if (STATIC) serveStatic(req, res, url);
+  } else if (STATIC) serveStatic(res, url);
   else fail(res, 404, 'not_found', 'fixture serves only /api/v1 (pass --static build to serve the app)');
 });
 
@@ -580,7 +838,8 @@ io.use((socket, next) => {
 });
 io.on('connection', (socket) => {
   socket.on('subscribe', ({ room } = {}, ack) => {
-    if (typeof room !== 'string') return ack?.({ ok: false, error: { code: 'invalid_argument', message: 'room' } });
+    if (typeof room !== 'string')
+      return ack?.({ ok: false, error: { code: 'invalid_argument', message: 'room' } });
     socket.join(room);
     ack?.({ ok: true });
   });
@@ -598,7 +857,11 @@ setInterval(() => {
     h.spark.cpu = [...h.spark.cpu.slice(-59), cpu];
     h.lastSeenAt = t;
     h.version++;
-    broadcastUpdate('hosts', 'hosts', h.hostId, h.version, { latest: h.latest, spark: h.spark, lastSeenAt: t });
+    broadcastUpdate('hosts', 'hosts', h.hostId, h.version, {
+      latest: h.latest,
+      spark: h.spark,
+      lastSeenAt: t,
+    });
   }
 }, 5000);
 setInterval(() => {
@@ -608,7 +871,9 @@ setInterval(() => {
     const hostId = room.slice(5);
     const h = byId.get(hostId);
     if (!h) continue;
-    const busy = Array.from({ length: h.cpuThreads }, (_, i) => signal(hostId, `cpu_usage_percent{"cpu":"${i}","mode":"idle"}`, t));
+    const busy = Array.from({ length: h.cpuThreads }, (_, i) =>
+      signal(hostId, `cpu_usage_percent{"cpu":"${i}","mode":"idle"}`, t),
+    );
     io.to(room).emit('host.metrics', {
       hostId,
       at: t,
@@ -627,5 +892,7 @@ setInterval(() => {
 
 server.listen(PORT, '127.0.0.1', () => {
   const { port } = server.address();
-  console.log(`nagare web DEVELOPMENT FIXTURE on http://127.0.0.1:${port} (${HOSTS} hosts${STATIC ? `, serving ${STATIC}` : ''})`);
+  console.log(
+    `nagare web DEVELOPMENT FIXTURE on http://127.0.0.1:${port} (${HOSTS} hosts${STATIC ? `, serving ${STATIC}` : ''})`,
+  );
 });

@@ -15,7 +15,12 @@ function onSessionLost(): void {
   if (!location.pathname.startsWith('/login')) void goto(`/login?next=${encodeURIComponent(here)}`);
 }
 
-export const http = new HttpClient((input, init) => fetch(input, init), browserStore(), '/api/v1', onSessionLost);
+export const http = new HttpClient(
+  (input, init) => fetch(input, init),
+  browserStore(),
+  '/api/v1',
+  onSessionLost,
+);
 export const api = new NagareApi(http);
 export const live = new LiveClient({ token: () => http.token, refresh: () => http.refresh() });
 

@@ -52,7 +52,8 @@ export class NagareApi {
   }
   async logout(refreshToken: string | null): Promise<void> {
     try {
-      if (refreshToken) await this.http.request('POST', '/auth/logout', { body: { refreshToken }, auth: false });
+      if (refreshToken)
+        await this.http.request('POST', '/auth/logout', { body: { refreshToken }, auth: false });
     } finally {
       this.http.clear();
     }
@@ -72,7 +73,12 @@ export class NagareApi {
   users(): Promise<{ users: User[] }> {
     return this.http.request('GET', '/users');
   }
-  createUser(body: { username: string; password: string; role: Role; mustChangePassword?: boolean }): Promise<User> {
+  createUser(body: {
+    username: string;
+    password: string;
+    role: Role;
+    mustChangePassword?: boolean;
+  }): Promise<User> {
     return this.http.request('POST', '/users', { body });
   }
   updateUser(id: string, body: { role?: Role; disabled?: boolean }): Promise<User> {
@@ -181,7 +187,14 @@ export class NagareApi {
     q: { state?: AlertState[]; minSeverity?: number; hostId?: string; q?: string } & Page = {},
   ): Promise<{ alerts: AlertSummary[]; nextCursor: string | null }> {
     return this.http.request('GET', '/alerts', {
-      query: { state: q.state, minSeverity: q.minSeverity, hostId: q.hostId, q: q.q, limit: q.limit, cursor: q.cursor },
+      query: {
+        state: q.state,
+        minSeverity: q.minSeverity,
+        hostId: q.hostId,
+        q: q.q,
+        limit: q.limit,
+        cursor: q.cursor,
+      },
     });
   }
   alert(alertId: string): Promise<AlertDetail> {
@@ -217,7 +230,12 @@ export class NagareApi {
     return this.http.request('POST', '/commands', { body, idempotencyKey });
   }
   commands(
-    q: { state?: CommandState; hostId?: string; requestedBy?: string; awaitingApproval?: boolean } & Page = {},
+    q: {
+      state?: CommandState;
+      hostId?: string;
+      requestedBy?: string;
+      awaitingApproval?: boolean;
+    } & Page = {},
   ): Promise<{ commands: CommandSummary[]; nextCursor: string | null }> {
     return this.http.request('GET', '/commands', {
       query: {
@@ -239,7 +257,9 @@ export class NagareApi {
     });
   }
   reject(commandId: string, reason: string): Promise<Accepted> {
-    return this.http.request('POST', `/commands/${encodeURIComponent(commandId)}/reject`, { body: { reason } });
+    return this.http.request('POST', `/commands/${encodeURIComponent(commandId)}/reject`, {
+      body: { reason },
+    });
   }
   cancel(commandId: string, reason?: string): Promise<Accepted> {
     return this.http.request('POST', `/commands/${encodeURIComponent(commandId)}/cancel`, {
@@ -278,12 +298,21 @@ export class NagareApi {
 
   // Audit
   auditEvents(
-    q: { streamId?: string; actor?: string; hostId?: string; type?: string; from?: number; to?: number } & Page = {},
+    q: {
+      streamId?: string;
+      actor?: string;
+      hostId?: string;
+      type?: string;
+      from?: number;
+      to?: number;
+    } & Page = {},
   ): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
     return this.http.request('GET', '/audit/events', { query: { ...q } });
   }
   streamState(streamId: string, at?: number): Promise<StreamState> {
-    return this.http.request('GET', `/audit/streams/${encodeURIComponent(streamId)}/state`, { query: { at } });
+    return this.http.request('GET', `/audit/streams/${encodeURIComponent(streamId)}/state`, {
+      query: { at },
+    });
   }
   verify(streamId?: string): Promise<VerifyResult> {
     return this.http.request('POST', '/audit/verify', { body: streamId ? { streamId } : {} });

@@ -2,11 +2,18 @@ import { ApiError, buildQuery, type FetchLike, HttpClient, type KeyValueStore } 
 
 function memoryStore(initial: Record<string, string> = {}): KeyValueStore & { data: Map<string, string> } {
   const data = new Map(Object.entries(initial));
-  return { data, get: (k) => data.get(k) ?? null, set: (k, v) => (v === null ? data.delete(k) : data.set(k, v)) };
+  return {
+    data,
+    get: (k) => data.get(k) ?? null,
+    set: (k, v) => (v === null ? data.delete(k) : data.set(k, v)),
+  };
 }
 
 const json = (status: number, body: unknown) =>
-  new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
 
 const pair = (n: number) => ({
   tokenType: 'Bearer',
@@ -14,7 +21,15 @@ const pair = (n: number) => ({
   expiresIn: 900,
   refreshToken: `refresh-${n}`,
   refreshExpiresAt: '2030-01-01T00:00:00Z',
-  user: { id: 'u', username: 'admin', role: 'admin', disabled: false, mustChangePassword: false, createdAt: '', updatedAt: '' },
+  user: {
+    id: 'u',
+    username: 'admin',
+    role: 'admin',
+    disabled: false,
+    mustChangePassword: false,
+    createdAt: '',
+    updatedAt: '',
+  },
 });
 
 type Call = { url: string; init: RequestInit };
@@ -70,10 +85,16 @@ describe('HttpClient', () => {
         refreshes++;
         return json(200, pair(refreshes));
       }
-      return auth(c) === 'Bearer access-1' ? json(200, {}) : json(401, { error: { code: 'token_expired', message: '' } });
+      return auth(c) === 'Bearer access-1'
+        ? json(200, {})
+        : json(401, { error: { code: 'token_expired', message: '' } });
     });
     const client = new HttpClient(fetch, store);
-    await Promise.all([client.request('GET', '/a'), client.request('GET', '/b'), client.request('GET', '/c')]);
+    await Promise.all([
+      client.request('GET', '/a'),
+      client.request('GET', '/b'),
+      client.request('GET', '/c'),
+    ]);
     expect(refreshes).toBe(1);
   });
 
@@ -87,7 +108,10 @@ describe('HttpClient', () => {
     );
     const client = new HttpClient(fetch, store, '/api/v1', lost);
     client.adopt({ ...pair(0), accessToken: 'stale' } as never);
-    await expect(client.request('GET', '/hosts')).rejects.toMatchObject({ status: 401, code: 'token_expired' });
+    await expect(client.request('GET', '/hosts')).rejects.toMatchObject({
+      status: 401,
+      code: 'token_expired',
+    });
     expect(lost).toHaveBeenCalledTimes(1);
     expect(store.data.has('nagare.refreshToken')).toBe(false);
     expect(client.token).toBeNull();
@@ -95,7 +119,9 @@ describe('HttpClient', () => {
 
   it('does not refresh on other 401 codes', async () => {
     const lost = jest.fn();
-    const { fetch, calls } = scripted(() => json(401, { error: { code: 'session_revoked', message: 'gone' } }));
+    const { fetch, calls } = scripted(() =>
+      json(401, { error: { code: 'session_revoked', message: 'gone' } }),
+    );
     const client = new HttpClient(fetch, memoryStore({ 'nagare.refreshToken': 'r' }), '/api/v1', lost);
     client.adopt(pair(0) as never);
     await expect(client.request('GET', '/x')).rejects.toBeInstanceOf(ApiError);

@@ -101,7 +101,13 @@ export interface HostFacts {
       }[]
     | null;
   gpus?:
-    | { index: number; name: string; uuid?: string | null; memoryBytes?: number | null; driver?: string | null }[]
+    | {
+        index: number;
+        name: string;
+        uuid?: string | null;
+        memoryBytes?: number | null;
+        driver?: string | null;
+      }[]
     | null;
   agentVersion?: string | null;
   collectedAt?: number;
@@ -207,7 +213,13 @@ export type CommandState =
   | 'timed_out'
   | 'cancelled';
 
-export const FINAL_COMMAND_STATES: CommandState[] = ['rejected', 'completed', 'failed', 'timed_out', 'cancelled'];
+export const FINAL_COMMAND_STATES: CommandState[] = [
+  'rejected',
+  'completed',
+  'failed',
+  'timed_out',
+  'cancelled',
+];
 
 export interface CommandSummary {
   commandId: string;

@@ -1,6 +1,11 @@
 import { mergeDelta, VersionedMap } from './merge';
 
-type Host = { hostId: string; hostname: string; latest: { cpu: number | null; mem: number | null }; version?: number };
+type Host = {
+  hostId: string;
+  hostname: string;
+  latest: { cpu: number | null; mem: number | null };
+  version?: number;
+};
 const host = (id: string, version: number, cpu = 1): Host => ({
   hostId: id,
   hostname: id,
@@ -14,7 +19,11 @@ describe('mergeDelta', () => {
     expect(next).toEqual({ hostId: 'a', hostname: 'a', latest: { cpu: 9, mem: 50 }, version: 2 });
   });
   it('replaces arrays instead of merging them', () => {
-    const next = mergeDelta({ spark: [1, 2, 3], version: 1 } as { spark: number[]; version: number }, { spark: [4] }, 2);
+    const next = mergeDelta(
+      { spark: [1, 2, 3], version: 1 } as { spark: number[]; version: number },
+      { spark: [4] },
+      2,
+    );
     expect(next.spark).toEqual([4]);
   });
   it('does not modify the current item', () => {

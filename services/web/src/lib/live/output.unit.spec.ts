@@ -1,7 +1,12 @@
 import type { OutputChunk } from '../api/types';
 import { mergeOutput, missingSeqs, replayDelays } from './output';
 
-const c = (seq: number, at = seq * 100, text = `l${seq}\n`): OutputChunk => ({ seq, stream: 'STDOUT', text, at });
+const c = (seq: number, at = seq * 100, text = `l${seq}\n`): OutputChunk => ({
+  seq,
+  stream: 'STDOUT',
+  text,
+  at,
+});
 
 describe('command output', () => {
   it('appends in order and drops duplicates', () => {

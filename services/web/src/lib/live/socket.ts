@@ -2,7 +2,12 @@
 // can share one; after every reconnect the client re-subscribes to all of them and tells the
 // views to refetch REST state (the socket carries deltas, REST carries truth).
 import { io, type Socket } from 'socket.io-client';
-import type { CommandOutputMessage, CommandStateMessage, HostMetricsMessage, UpdateMessage } from '../api/types';
+import type {
+  CommandOutputMessage,
+  CommandStateMessage,
+  HostMetricsMessage,
+  UpdateMessage,
+} from '../api/types';
 
 export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -95,7 +100,8 @@ export class LiveClient {
       reconnectionDelayMax: 5000,
     });
     this.socket = socket;
-    for (const event of this.handlers.keys()) socket.on(event as string, (msg: unknown) => this.dispatch(event, msg));
+    for (const event of this.handlers.keys())
+      socket.on(event as string, (msg: unknown) => this.dispatch(event, msg));
     socket.on('connect', () => {
       const resync = this.everConnected;
       this.everConnected = true;

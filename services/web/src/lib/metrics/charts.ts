@@ -48,7 +48,9 @@ export const HOST_CHARTS: ChartSpec[] = [
     queries: [{ name: 'cpu_usage_percent', labels: { cpu: 'total', mode: 'idle' } }],
     build([idle = []]) {
       const total = idle.filter((s) => s.labels.cpu === 'total' || s.labels.cpu === undefined);
-      const a = alignSeries(total.slice(0, 1).map((s) => ({ t: s.t, v: s.v.map((v) => Math.max(0, 100 - v)) })));
+      const a = alignSeries(
+        total.slice(0, 1).map((s) => ({ t: s.t, v: s.v.map((v) => Math.max(0, 100 - v)) })),
+      );
       return { labels: ['busy'], x: a.x, ys: a.ys.length ? a.ys : [[]] };
     },
     live: (v) => [v.cpuPercent ?? null],

@@ -18,7 +18,7 @@ export function alignSeries(series: Pick<Series, 't' | 'v'>[]): { x: number[]; y
   for (const s of series) for (const t of s.t) times.add(t);
   const x = [...times].sort((a, b) => a - b);
   const index = new Map<number, number>();
-  x.forEach((t, i) => index.set(t, i));
+  for (let i = 0; i < x.length; i++) index.set(x[i]!, i);
   const ys = series.map((s) => {
     const y: (number | null)[] = new Array(x.length).fill(null);
     for (let i = 0; i < s.t.length; i++) y[index.get(s.t[i]!)!] = s.v[i] ?? null;

@@ -1,9 +1,10 @@
 // A live list: REST truth in a VersionedMap, `update` deltas from one room merged into it, a
 // refetch after every reconnect. Svelte sees changes through `rev`, bumped at most once per
 // animation frame so a burst of deltas re-renders once.
-import { live } from '../app.svelte';
+
 import { ApiError } from '../api/http';
 import type { UpdateMessage } from '../api/types';
+import { live } from '../app.svelte';
 import { type Versioned, VersionedMap } from '../live/merge';
 
 export class LiveCollection<T extends Versioned> {

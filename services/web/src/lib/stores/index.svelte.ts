@@ -3,7 +3,12 @@ import type { AlertSummary, CommandSummary, HostSummary } from '../api/types';
 import { api } from '../app.svelte';
 import { LiveCollection } from './collection.svelte';
 
-export const hosts = new LiveCollection<HostSummary>('hosts', [], (h) => h.hostId, () => api.allHosts());
+export const hosts = new LiveCollection<HostSummary>(
+  'hosts',
+  [],
+  (h) => h.hostId,
+  () => api.allHosts(),
+);
 
 export const alerts = new LiveCollection<AlertSummary>(
   'alerts',
@@ -32,7 +37,7 @@ export const commands = new LiveCollection<CommandSummary>(
  */
 export async function acknowledgeOptimistic(alertId: string, by: string, comment?: string): Promise<void> {
   const before = alerts.map.get(alertId);
-  if (!before || before.state !== 'active') return;
+  if (before?.state !== 'active') return;
   alerts.map.patch(alertId, { state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: Date.now() });
   alerts.changed();
   try {

@@ -45,7 +45,14 @@ describe('format', () => {
   it('argv round trip through quoting', () => {
     const argv = ['echo', 'hello world', "it's", '$HOME'];
     expect(parseArgv(formatArgv(argv))).toEqual(argv);
-    expect(parseArgv('ls -la "/var/log dir" \'a b\' c\\ d ""')).toEqual(['ls', '-la', '/var/log dir', 'a b', 'c d', '']);
+    expect(parseArgv('ls -la "/var/log dir" \'a b\' c\\ d ""')).toEqual([
+      'ls',
+      '-la',
+      '/var/log dir',
+      'a b',
+      'c d',
+      '',
+    ]);
     expect(() => parseArgv('echo "open')).toThrow('unterminated quote');
   });
   it('labels parse with errors reported', () => {

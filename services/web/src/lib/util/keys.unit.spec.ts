@@ -22,18 +22,48 @@ describe('resolveKey', () => {
     ]);
   });
   it('maps g sequences within the timeout', () => {
-    expect(run([{ key: 'g', at: 0 }, { key: 'h', at: 500 }])).toEqual([null, 'go-hosts']);
-    expect(run([{ key: 'g', at: 0 }, { key: 'a', at: 10 }])).toEqual([null, 'go-alerts']);
+    expect(
+      run([
+        { key: 'g', at: 0 },
+        { key: 'h', at: 500 },
+      ]),
+    ).toEqual([null, 'go-hosts']);
+    expect(
+      run([
+        { key: 'g', at: 0 },
+        { key: 'a', at: 10 },
+      ]),
+    ).toEqual([null, 'go-alerts']);
   });
   it('treats a late second key as a key of its own', () => {
-    expect(run([{ key: 'g', at: 0 }, { key: 'a', at: SEQUENCE_TIMEOUT_MS + 1 }])).toEqual([null, 'acknowledge']);
+    expect(
+      run([
+        { key: 'g', at: 0 },
+        { key: 'a', at: SEQUENCE_TIMEOUT_MS + 1 },
+      ]),
+    ).toEqual([null, 'acknowledge']);
   });
   it('ignores keys typed in fields and with modifiers, except Escape', () => {
-    expect(run([{ key: 'j', inField: true }, { key: 'Escape', inField: true }])).toEqual([null, 'escape']);
-    expect(run([{ key: 'k', ctrlKey: true }, { key: 'g', metaKey: true }, { key: 'h' }])).toEqual([null, null, null]);
+    expect(
+      run([
+        { key: 'j', inField: true },
+        { key: 'Escape', inField: true },
+      ]),
+    ).toEqual([null, 'escape']);
+    expect(run([{ key: 'k', ctrlKey: true }, { key: 'g', metaKey: true }, { key: 'h' }])).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
   it('an unknown key after g cancels the sequence', () => {
-    expect(run([{ key: 'g', at: 0 }, { key: 'x', at: 1 }, { key: 'h', at: 2 }])).toEqual([null, null, null]);
+    expect(
+      run([
+        { key: 'g', at: 0 },
+        { key: 'x', at: 1 },
+        { key: 'h', at: 2 },
+      ]),
+    ).toEqual([null, null, null]);
   });
 });
 

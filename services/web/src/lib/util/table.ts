@@ -76,7 +76,12 @@ export function visibleWindow(
 }
 
 /** Scroll offset that brings row `index` into view, or null when it already is. */
-export function scrollIntoView(index: number, scrollTop: number, viewportHeight: number, rowHeight: number): number | null {
+export function scrollIntoView(
+  index: number,
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+): number | null {
   const top = index * rowHeight;
   if (top < scrollTop) return top;
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;

@@ -1,7 +1,12 @@
 import type { HostSummary } from '../api/types';
 import { matchesHost, scrollIntoView, sortHosts, visibleWindow } from './table';
 
-const h = (hostname: string, cpu: number | null, status: HostSummary['status'] = 'online', labels = {}): HostSummary => ({
+const h = (
+  hostname: string,
+  cpu: number | null,
+  status: HostSummary['status'] = 'online',
+  labels = {},
+): HostSummary => ({
   hostId: `id-${hostname}`,
   hostname,
   status,
