@@ -665,6 +665,17 @@ async function api(req, res, url) {
     const b = (await readBody(req)) ?? {};
     const ruleId = randomUUID();
     rules.push({ ...b, ruleId });
+    // The fixture has no rule engine: a new rule fires after 2 s on the hosts someone watches
+    // (host/<id> rooms), which is what the e2e spec and manual checks need.
+    setTimeout(() => {
+      for (const room of io.of('/').adapter.rooms.keys()) {
+        const h = room.startsWith('host/') ? byId.get(room.slice(5)) : null;
+        if (!h) continue;
+        const a = raiseAlert(h, b.severity ?? 1, b.name ?? 'rule fired', ruleId);
+        a.startsAt = now();
+        broadcastUpdate('alerts', 'alerts', a.alertId, a.version, { ...a });
+      }
+    }, 2000);
     return send(res, 201, { ruleId });
   }
   mm = p.match(/^\/rules\/([^/]+)$/);
@@ -774,13 +785,26 @@ function runCommand(c) {
   c.startedAt = now();
   io.to('commands').emit('command.state', { commandId: c.commandId, state: 'running' });
   let seq = 0;
-  const lines = [
-    `$ ${c.argv.join(' ')}`,
-    ...Array.from({ length: 8 }, (_, i) => `line ${i + 1} of output from ${c.hostname}`),
-  ];
+  // Enough of `sh -c "for i in A B; do echo X$i; ...; done"` to stream what a shell would.
+  const loop =
+    c.argv[0] === 'sh' && c.argv[1] === '-c' && /for i in ([^;]+); do echo (\S+)\$i/.exec(c.argv[2] ?? '');
+  const lines = loop
+    ? loop[1]
+        .trim()
+        .split(/\s+/)
+        .map((i) => `${loop[2]}${i}`)
+    : [
+        `$ ${c.argv.join(' ')}`,
+        ...Array.from({ length: 8 }, (_, i) => `line ${i + 1} of output from ${c.hostname}`),
+      ];
   const timer = setInterval(() => {
     if (seq < lines.length) {
-      const chunk = { seq, stream: seq === 5 ? 'STDERR' : 'STDOUT', text: `${lines[seq]}\n`, at: now() };
+      const chunk = {
+        seq,
+        stream: !loop && seq === 5 ? 'STDERR' : 'STDOUT',
+        text: `${lines[seq]}\n`,
+        at: now(),
+      };
       out.push(chunk);
       io.to(`command/${c.commandId}`).emit('command.output', { commandId: c.commandId, ...chunk });
       seq++;
