@@ -174,7 +174,11 @@ async function main() {
     }
     // One untimed round first so every measured run sees the same warm HTTP cache.
     await timeTo(ctx, `${target.url}/`, `document.querySelector('[data-testid=overview-ready]')`);
-    await timeTo(ctx, `${target.url}/hosts`, `document.querySelector('[data-testid=hosts-table] tr[data-index]')`);
+    await timeTo(
+      ctx,
+      `${target.url}/hosts`,
+      `document.querySelector('[data-testid=hosts-table] tr[data-index]')`,
+    );
 
     const shell: number[] = [];
     const overview: number[] = [];
@@ -183,9 +187,7 @@ async function main() {
     const bare: number[] = [];
     let chartPoints = 0;
     for (let i = 0; i < RUNS; i++) {
-      shell.push(
-        await timeTo(shellCtx, `${target.url}/login`, `document.querySelector('input[name=username]')`),
-      );
+      shell.push(await timeTo(ctx, `${target.url}/login`, `document.querySelector('input[name=username]')`));
       overview.push(
         await timeTo(ctx, `${target.url}/`, `document.querySelector('[data-testid=overview-ready]')`),
       );
