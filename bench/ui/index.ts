@@ -123,6 +123,8 @@ async function timeTo(ctx: BrowserContext, url: string, test: string, timeoutMs 
   });
   const ms = await page.evaluate(() => (window as unknown as { __marks: { done: number } }).__marks.done);
   await page.close();
+  // Let the closed page's renderer wind down so it does not weigh on the next measurement.
+  await new Promise((r) => setTimeout(r, 750));
   return ms;
 }
 
