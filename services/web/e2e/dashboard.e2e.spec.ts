@@ -27,7 +27,9 @@ const CHROMIUM_ARGS = [
 ];
 
 if (!BASE) {
-  console.log('dashboard e2e skipped: NAGARE_E2E_URL is not set (start the platform and set NAGARE_E2E_URL/USER/PASSWORD)');
+  console.log(
+    'dashboard e2e skipped: NAGARE_E2E_URL is not set (start the platform and set NAGARE_E2E_URL/USER/PASSWORD)',
+  );
 }
 
 /** A direct API session for set-up and clean-up the UI is not under test for. */
@@ -54,7 +56,11 @@ async function apiSession() {
   };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -69,7 +75,8 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 (BASE ? describe : describe.skip)('dashboard against a running platform', () => {
   let browser: Browser;
@@ -115,7 +122,11 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ART
     await page.click('button[aria-pressed][title^="15 min"]');
     const cpuPlot = page.locator('[data-testid=host-charts] figure').first().locator('.plot');
     const points = async () => Number((await cpuPlot.getAttribute('data-points')) ?? 0);
-    const first = await until('CPU samples on the chart', async () => (await points()) > 0 && (await points()), 60_000);
+    const first = await until(
+      'CPU samples on the chart',
+      async () => (await points()) > 0 && (await points()),
+      60_000,
+    );
     // Live: the chart grows from host.metrics without a reload.
     await until('a live sample', async () => (await points()) > first, 60_000);
     await shot(page, '03-host-live-charts');
@@ -153,9 +164,13 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ART
     await shot(page, '04-alert-raised');
     await page.goto(`${BASE}/alerts/${alert.alertId}`);
     await page.click('[data-testid=acknowledge]');
-    await page.waitForSelector('[data-testid=alert-timeline] li:has-text("Acknowledged")', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=alert-timeline] li:has-text("Acknowledged")', {
+      timeout: 30_000,
+    });
     await shot(page, '05-alert-acknowledged');
-    await call('POST', `/alerts/${alert.alertId}/resolve`, { reason: 'dashboard e2e clean-up' }).catch(() => undefined);
+    await call('POST', `/alerts/${alert.alertId}/resolve`, { reason: 'dashboard e2e clean-up' }).catch(
+      () => undefined,
+    );
   }, 240_000);
 
   it('runs a command and watches its output stream', async () => {
@@ -167,11 +182,13 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ART
     await page.click('form[aria-label="Run a command"] button[type=submit]');
     const output = page.locator('[data-testid=command-output]');
     // Streaming: the first line shows before the command has finished.
-    await page.waitForSelector(`[data-testid=command-output] pre:has-text("${marker}-1")`, { timeout: 60_000 });
+    await page.waitForSelector(`[data-testid=command-output] pre:has-text("${marker}-1")`, {
+      timeout: 60_000,
+    });
     const stateAtFirstLine = await output.getAttribute('data-state');
     await shot(page, '06-command-streaming');
     await page.waitForSelector('[data-testid=command-output][data-state=completed]', { timeout: 60_000 });
-    await expect(output.locator('pre').innerText()).resolves.toContain(`${marker}-3`);
+    await expect(output.locator('pre').textContent()).resolves.toContain(`${marker}-3`);
     expect(['dispatched', 'running', 'completed']).toContain(stateAtFirstLine);
     await shot(page, '07-command-completed');
   }, 180_000);
