@@ -15,11 +15,16 @@ function onSessionLost(): void {
   if (!location.pathname.startsWith('/login')) void goto(`/login?next=${encodeURIComponent(here)}`);
 }
 
+// Web Locks serialize token refreshes across tabs (see HttpClient); without them, refresh as is.
+const refreshLock = <T>(fn: () => Promise<T>): Promise<T> =>
+  typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('nagare.refresh', fn) : fn();
+
 export const http = new HttpClient(
   (input, init) => fetch(input, init),
   browserStore(),
   '/api/v1',
   onSessionLost,
+  refreshLock,
 );
 export const api = new NagareApi(http);
 export const live = new LiveClient({ token: () => http.token, refresh: () => http.refresh() });

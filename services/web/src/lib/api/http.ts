@@ -50,9 +50,13 @@ export function buildQuery(query: Query | undefined): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-function newIdempotencyKey(): string {
+/** A random key; crypto.randomUUID exists only in secure contexts (https or localhost). */
+export function newIdempotencyKey(): string {
   const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  if (typeof c?.getRandomValues === 'function') {
+    return Array.from(c.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
@@ -66,6 +70,12 @@ export class HttpClient {
     private readonly store: KeyValueStore,
     private readonly base = '/api/v1',
     private readonly onSessionLost: () => void = () => {},
+    /**
+     * Runs a refresh under a lock shared by every tab (the browser passes Web Locks): refresh
+     * tokens rotate and the gateway refuses a reused one, so two tabs must not refresh with the
+     * same token. Inside the lock the token is read again, so the second tab uses the rotated one.
+     */
+    private readonly withLock: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
   ) {}
 
   get token(): string | null {
@@ -97,7 +107,7 @@ export class HttpClient {
   /** One refresh at a time: concurrent 401s wait for the same rotation. */
   refresh(): Promise<boolean> {
     if (!this.refreshing) {
-      this.refreshing = this.doRefresh().finally(() => {
+      this.refreshing = this.withLock(() => this.doRefresh()).finally(() => {
         this.refreshing = null;
       });
     }

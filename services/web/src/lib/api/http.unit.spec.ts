@@ -162,4 +162,43 @@ describe('HttpClient', () => {
     }, memoryStore());
     await expect(client.request('GET', '/x')).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
+
+  it('two tabs sharing the refresh token both stay signed in when refreshes are serialized', async () => {
+    const store = memoryStore({ 'nagare.refreshToken': 'refresh-0' });
+    // The gateway: each refresh token works once and yields the next one.
+    let current = 0;
+    const { fetch } = scripted((c) => {
+      const sent = JSON.parse(String(c.init.body)).refreshToken;
+      if (sent !== `refresh-${current}`)
+        return json(401, { error: { code: 'refresh_token_reused', message: '' } });
+      current++;
+      return json(200, pair(current));
+    });
+    let chain: Promise<unknown> = Promise.resolve();
+    const lock = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = chain.then(fn);
+      chain = run.catch(() => undefined);
+      return run;
+    };
+    const tabA = new HttpClient(fetch, store, '/api/v1', jest.fn(), lock);
+    const tabB = new HttpClient(fetch, store, '/api/v1', jest.fn(), lock);
+    await expect(Promise.all([tabA.refresh(), tabB.refresh()])).resolves.toEqual([true, true]);
+    expect(store.data.get('nagare.refreshToken')).toBe('refresh-2');
+  });
+
+  it('without the lock the second tab reuses the token and is refused', async () => {
+    const store = memoryStore({ 'nagare.refreshToken': 'refresh-0' });
+    let current = 0;
+    const { fetch } = scripted((c) => {
+      const sent = JSON.parse(String(c.init.body)).refreshToken;
+      if (sent !== `refresh-${current}`)
+        return json(401, { error: { code: 'refresh_token_reused', message: '' } });
+      current++;
+      return json(200, pair(current));
+    });
+    const tabA = new HttpClient(fetch, store);
+    const tabB = new HttpClient(fetch, store);
+    const results = await Promise.all([tabA.refresh(), tabB.refresh()]);
+    expect(results.sort()).toEqual([false, true]);
+  });
 });
