@@ -17,7 +17,10 @@ function onSessionLost(): void {
 
 // Web Locks serialize token refreshes across tabs (see HttpClient); without them, refresh as is.
 const refreshLock = <T>(fn: () => Promise<T>): Promise<T> =>
-  typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('nagare.refresh', fn) : fn();
+  typeof navigator !== 'undefined' && navigator.locks
+    ? // The DOM typing nests the callback's promise; at run time request() resolves to its value.
+      (navigator.locks.request('nagare.refresh', fn) as unknown as Promise<T>)
+    : fn();
 
 export const http = new HttpClient(
   (input, init) => fetch(input, init),
