@@ -30,7 +30,15 @@ export const http = new HttpClient(
   refreshLock,
 );
 export const api = new NagareApi(http);
-export const live = new LiveClient({ token: () => http.token, refresh: () => http.refresh() });
+export const live = new LiveClient({
+  token: () => http.token,
+  refresh: async () => {
+    const ok = await http.refresh();
+    // The refresh token was refused (it is gone from the store): the session is over.
+    if (!ok && !http.hasRefreshToken) onSessionLost();
+    return ok;
+  },
+});
 
 http.onUser((user) => {
   session.user = user;

@@ -120,6 +120,11 @@ export class LiveClient {
       if (code === 'unauthenticated' || code === 'token_expired' || code === 'invalid_token') {
         // The manager stops retrying after a middleware refusal: get a token, then try again.
         if (await this.options.refresh()) socket.connect();
+        else
+          setTimeout(() => {
+            // Still ours and still signed in (a lost session disconnects and drops the socket).
+            if (this.socket === socket && !socket.connected) socket.connect();
+          }, 5000);
       }
     });
   }
