@@ -1,4 +1,6 @@
+import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
+import { registerTopics } from './commands/topics';
 import { registerUp } from './commands/up';
 
 /** Builds the `nagare` command tree. Each subcommand lives in its own file under commands/. */
@@ -8,5 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerUp(program);
+  registerBrokerCommand(program);
+  registerTopics(program);
   return program;
 }

@@ -25,4 +25,5 @@ export * from './schema-gate/gate';
 export * from './signing/command-signature';
 export { samples as contractSamples } from './testing/samples';
 export * from './topics/catalog';
+export * from './topics/topic-definitions';
 export * from './wire/confluent';

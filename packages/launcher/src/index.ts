@@ -1,2 +1,4 @@
+export * from './platform';
 export * from './postgres';
 export * from './supervisor';
+export * from './topics';

@@ -7,7 +7,20 @@ const retention = (ms: number) =>
 /** docs/topics.md, rendered from the catalog and schemas/ so it cannot drift from them. */
 export function renderTopicsDoc(): string {
   const { files } = loadSchemas();
-  const fileOf = (name: string) => files.find((f) => f.name === name);
+  const fileOf = (name: string) => {
+    const f = files.find((x) => x.name === name);
+    if (!f) throw new Error(`no schema file for ${name}`);
+    return f as typeof f & {
+      json: { doc?: string; fields: { name: string; type: unknown; doc?: string }[] };
+    };
+  };
+  const fieldTable = (name: string) => {
+    out.push('| field | type | meaning |', '| --- | --- | --- |');
+    for (const field of fileOf(name).json.fields) {
+      out.push(`| \`${field.name}\` | ${typeName(field.type)} | ${field.doc ?? ''} |`);
+    }
+    out.push('');
+  };
   const out: string[] = [
     '# Topics and schemas',
     '',
@@ -33,18 +46,14 @@ export function renderTopicsDoc(): string {
     out.push(`## \`${t.name}\``, '', t.description, '');
     for (const v of t.values) {
       const f = fileOf(v);
-      const rel = f ? f.file.slice(f.file.lastIndexOf('schemas/')) : '';
+      const rel = f.file.slice(f.file.lastIndexOf('schemas/'));
       out.push(
         `### ${v}`,
         '',
-        `${(f?.json as { doc?: string } | undefined)?.doc ?? ''} Subject \`${subjectFor(t.name, v)}\`, schema [\`${rel}\`](../${rel}).`,
+        `${f.json.doc ?? ''} Subject \`${subjectFor(t.name, v)}\`, schema [\`${rel}\`](../${rel}).`,
         '',
       );
-      const fields = (f?.json as { fields?: { name: string; type: unknown; doc?: string }[] }).fields ?? [];
-      out.push('| field | type | meaning |', '| --- | --- | --- |');
-      for (const field of fields)
-        out.push(`| \`${field.name}\` | ${typeName(field.type)} | ${field.doc ?? ''} |`);
-      out.push('');
+      fieldTable(v);
     }
   };
   for (const t of topicCatalog.filter((x) => !x.name.endsWith('.dlq'))) section(t);
@@ -55,14 +64,7 @@ export function renderTopicsDoc(): string {
     '',
   );
   const dlq = topicCatalog.find((x) => x.name.endsWith('.dlq'));
-  if (dlq) {
-    const f = fileOf(dlq.values[0]!);
-    out.push('| field | type | meaning |', '| --- | --- | --- |');
-    for (const field of (f?.json as { fields: { name: string; type: unknown; doc?: string }[] }).fields) {
-      out.push(`| \`${field.name}\` | ${typeName(field.type)} | ${field.doc ?? ''} |`);
-    }
-    out.push('');
-  }
+  if (dlq) fieldTable(dlq.values[0]!);
   return `${out.join('\n').trimEnd()}\n`;
 }
 

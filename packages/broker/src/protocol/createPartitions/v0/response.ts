@@ -1,0 +1,10 @@
+import type { Encoder } from '../../encoder';
+
+/** CreatePartitions v0 response. */
+export function encodeV0(
+  e: Encoder,
+  r: { results: { name: string; errorCode: number; errorMessage: string | null }[] },
+): void {
+  e.int32(0);
+  e.array(r.results, (e, t) => e.string(t.name).int16(t.errorCode).nullableString(t.errorMessage));
+}

@@ -1,0 +1,7 @@
+import type { Encoder } from '../../encoder';
+
+/** DeleteGroups v1 response. */
+export function encodeV1(e: Encoder, r: { results: { groupId: string; errorCode: number }[] }): void {
+  e.int32(0);
+  e.array(r.results, (e, g) => e.string(g.groupId).int16(g.errorCode));
+}

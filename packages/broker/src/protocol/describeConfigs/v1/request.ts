@@ -1,0 +1,13 @@
+import type { Decoder } from '../../decoder';
+import type { DescribeConfigsRequest } from '../types';
+
+/** DescribeConfigs v1 request. */
+export function decodeV1(d: Decoder): DescribeConfigsRequest {
+  const resources = d.array((d) => ({
+    resourceType: d.int8(),
+    resourceName: d.string(),
+    keys: d.nullableArray((d) => d.string()),
+  }));
+  d.bool(); // include_synonyms
+  return { resources };
+}

@@ -1,0 +1,13 @@
+import type { Encoder } from '../../encoder';
+import type { DescribedGroup } from '../types';
+
+/** DescribeGroups v1 response. */
+export function encodeV1(e: Encoder, r: { groups: DescribedGroup[] }): void {
+  e.int32(0);
+  e.array(r.groups, (e, g) => {
+    e.int16(g.errorCode).string(g.groupId).string(g.state).string(g.protocolType).string(g.protocolData);
+    e.array(g.members, (e, m) => {
+      e.string(m.memberId).string(m.clientId).string(m.clientHost).bytes(m.metadata).bytes(m.assignment);
+    });
+  });
+}

@@ -1,0 +1,15 @@
+import type { Encoder } from '../../encoder';
+import type { FetchResponse } from '../types';
+
+/** Fetch v2 response. */
+export function encodeV2(e: Encoder, r: FetchResponse): void {
+  e.int32(0);
+  e.array(r.topics, (e, t) => {
+    e.string(t.name);
+    e.array(t.partitions, (e, p) => {
+      e.int32(p.partition).int16(p.errorCode).int64(p.highWatermark);
+      // An empty partition is a zero-length record set, never null (librdkafka).
+      e.bytes(p.records);
+    });
+  });
+}

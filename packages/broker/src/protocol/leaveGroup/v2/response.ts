@@ -1,0 +1,8 @@
+import type { Encoder } from '../../encoder';
+import type { LeaveGroupResponse } from '../types';
+
+/** LeaveGroup v2 response. */
+export function encodeV2(e: Encoder, r: LeaveGroupResponse): void {
+  e.int32(0);
+  e.int16(r.errorCode);
+}

@@ -1,0 +1,17 @@
+import type { Decoder } from '../../decoder';
+import type { ListOffsetsRequest } from '../types';
+
+/** ListOffsets v3 request. */
+export function decodeV3(d: Decoder): ListOffsetsRequest {
+  d.int32(); // replica_id
+  const isolationLevel = d.int8();
+  const topics = d.array((d) => ({
+    name: d.string(),
+    partitions: d.array((d) => {
+      const partition = d.int32();
+      const timestamp = d.int64();
+      return { partition, timestamp };
+    }),
+  }));
+  return { isolationLevel, topics };
+}

@@ -1,0 +1,10 @@
+import type { Decoder } from '../../decoder';
+import type { MetadataRequest } from '../types';
+
+/** Metadata v1 request. */
+export function decodeV1(d: Decoder): MetadataRequest {
+  const topics = d.nullableArray((d) => d.string());
+  // null = all topics (v1+).
+  const allowAutoTopicCreation = true;
+  return { topics, allowAutoTopicCreation };
+}

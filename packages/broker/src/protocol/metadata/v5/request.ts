@@ -1,0 +1,10 @@
+import type { Decoder } from '../../decoder';
+import type { MetadataRequest } from '../types';
+
+/** Metadata v5 request. */
+export function decodeV5(d: Decoder): MetadataRequest {
+  const topics = d.nullableArray((d) => d.string());
+  // null = all topics (v1+).
+  const allowAutoTopicCreation = d.bool();
+  return { topics, allowAutoTopicCreation };
+}

@@ -1,0 +1,19 @@
+import type { Decoder } from '../../decoder';
+import type { OffsetCommitRequest } from '../types';
+
+/** OffsetCommit v1 request. */
+export function decodeV1(d: Decoder): OffsetCommitRequest {
+  const groupId = d.string();
+  const generationId = d.int32();
+  const memberId = d.string();
+  const topics = d.array((d) => ({
+    name: d.string(),
+    partitions: d.array((d) => {
+      const partition = d.int32();
+      const offset = d.int64();
+      d.int64(); // commit_timestamp
+      return { partition, offset, metadata: d.nullableString() };
+    }),
+  }));
+  return { groupId, generationId, memberId, topics };
+}

@@ -1,0 +1,9 @@
+import type { Decoder } from '../../decoder';
+import type { OffsetFetchRequest } from '../types';
+
+/** OffsetFetch v3 request. */
+export function decodeV3(d: Decoder): OffsetFetchRequest {
+  const groupId = d.string();
+  const topics = d.nullableArray((d) => ({ name: d.string(), partitions: d.array((d) => d.int32()) }));
+  return { groupId, topics };
+}

@@ -1,0 +1,11 @@
+import type { Decoder } from '../../decoder';
+import type { SyncGroupRequest } from '../types';
+
+/** SyncGroup v0 request. */
+export function decodeV0(d: Decoder): SyncGroupRequest {
+  const groupId = d.string();
+  const generationId = d.int32();
+  const memberId = d.string();
+  const assignments = d.array((d) => ({ memberId: d.string(), assignment: Buffer.from(d.bytes()) }));
+  return { groupId, generationId, memberId, assignments };
+}

@@ -1,0 +1,8 @@
+import type { Encoder } from '../../encoder';
+import type { SyncGroupResponse } from '../types';
+
+/** SyncGroup v2 response. */
+export function encodeV2(e: Encoder, r: SyncGroupResponse): void {
+  e.int32(0);
+  e.int16(r.errorCode).bytes(r.assignment);
+}

@@ -1,0 +1,4 @@
+import { runService } from '@nagare/service-kit';
+import { gatewayOptions } from './gateway';
+
+void runService(gatewayOptions());
