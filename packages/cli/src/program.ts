@@ -1,6 +1,7 @@
 import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
 import { registerTopics } from './commands/topics';
+import { registerRebuild } from './commands/rebuild';
 import { registerUp } from './commands/up';
 
 /** Builds the `nagare` command tree. Each subcommand lives in its own file under commands/. */
@@ -12,5 +13,6 @@ export function buildProgram(): Command {
   registerUp(program);
   registerBrokerCommand(program);
   registerTopics(program);
+  registerRebuild(program);
   return program;
 }
