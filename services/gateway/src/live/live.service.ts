@@ -6,7 +6,7 @@ import { type Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@nagare/service-kit
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { Server, type Socket } from 'socket.io';
 import { ApiError } from '../common/api-error';
@@ -78,9 +78,10 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
       cors: { origin: [...allowed], credentials: false },
     });
     this.io = io;
-    if (this.redis) {
-      const pub = this.redis.duplicate();
-      const sub = this.redis.duplicate();
+    if (this.redis && this.config.REDIS_URL) {
+      // Own connections with the offline queue on: the adapter subscribes before they connect.
+      const pub = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 3 });
+      const sub = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 3 });
       for (const c of [pub, sub])
         c.on('error', (err) => this.logger.warn({ err: err.message }, 'socket.io redis adapter error'));
       io.adapter(createAdapter(pub, sub, { key: `${this.config.SNAPSHOT_PREFIX}socket.io` }));
@@ -332,12 +333,19 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  async close(): Promise<void> {
+  private closing?: Promise<void>;
+
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
     const io = this.io;
     if (io) {
-      io.disconnectSockets(true);
+      io.local.disconnectSockets(true);
       // Not io.close(): that would close the HTTP server, which the service kit owns.
       await new Promise<void>((resolve) => {
         io.engine.close();
