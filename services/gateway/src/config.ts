@@ -68,6 +68,8 @@ export const gatewayConfigSchema = z.object({
   API_LIMIT_PER_USER: z.coerce.number().int().min(1).default(600),
   API_LIMIT_PER_IP: z.coerce.number().int().min(1).default(1200),
   API_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How long a verified access token's session check is reused (0 = check the database every request). */
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Create `admin` with a one-time password on an empty user table (printed once to stderr). */
   BOOTSTRAP_ADMIN: z
     .enum(['true', 'false'])

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Identity } from '@nagare/identity';
+import { SERVICE_CONFIG } from '@nagare/service-kit';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccessTokens } from '../auth/jwt';
+import type { GatewayConfig } from '../config';
 import { ACCESS_TOKENS } from '../repositories/tokens';
 import { ApiError } from './api-error';
 import type { Principal } from './principal';
@@ -15,7 +17,19 @@ export class Authenticator {
   constructor(
     @Inject(Identity) private readonly identity: Identity,
     @Inject(ACCESS_TOKENS) private readonly tokens: AccessTokens,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: GatewayConfig,
+  ) {
+    this.cacheMs = config.AUTH_CACHE_MS;
+  }
+
+  /**
+   * Verified bearer tokens for AUTH_CACHE_MS (default 1 s): a dashboard fires several calls
+   * per view, and each would otherwise cost two identity queries. A logout, password change
+   * or disabled account takes effect within that time; the token's own expiry is checked
+   * when cached (the cache never outlives exp by more than AUTH_CACHE_MS).
+   */
+  private readonly recent = new Map<string, { principal: Principal; until: number }>();
+  private readonly cacheMs: number;
 
   /** The caller of an HTTP request: `Authorization: Bearer|ApiKey …` or `X-Api-Key`. */
   async fromHeaders(headers: IncomingHttpHeaders): Promise<Principal> {
@@ -43,6 +57,19 @@ export class Authenticator {
    * change (both revoke every session of the user). Role comes from the database, so a role change applies at once.
    */
   async bearer(token: string): Promise<Principal> {
+    // Signature and expiry on every call; only the database part is reused.
+    if (!this.tokens.verify(token).ok) return this.bearerUncached(token);
+    const cached = this.recent.get(token);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const principal = await this.bearerUncached(token);
+    if (this.cacheMs > 0) {
+      if (this.recent.size >= 10_000) this.recent.clear();
+      this.recent.set(token, { principal, until: Date.now() + this.cacheMs });
+    }
+    return principal;
+  }
+
+  private async bearerUncached(token: string): Promise<Principal> {
     const verified = this.tokens.verify(token);
     if (!verified.ok) {
       throw verified.reason === 'expired'

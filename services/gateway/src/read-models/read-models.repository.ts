@@ -11,6 +11,10 @@ const CPU_EXPR = `(100 - (latest_metrics->>'cpu_usage_percent{cpu="total",mode="
 const MEM_EXPR = `(latest_metrics->>'memory_used_percent')::float8`;
 const DISK_EXPR = `(latest_metrics->>'disk_used_percent{mount="/"}')::float8`;
 const LAST_SEEN_EXPR = 'GREATEST(last_seen_at, telemetry_last_seen_at)';
+/** Summary columns only: the full facts document (disks, NICs, GPUs) is for the detail route. */
+const SUMMARY_COLUMNS = `host_id, hostname, status, labels, last_seen_at, telemetry_last_seen_at, latest_metrics,
+  jsonb_build_object('os', facts->'os', 'kernel', facts->'kernel', 'arch', facts->'arch', 'cpu', facts->'cpu',
+    'memoryBytes', facts->'memoryBytes', 'agentVersion', facts->'agentVersion') AS facts`;
 
 export const HOST_SORT: Record<string, string> = {
   hostname: 'hostname',
@@ -107,7 +111,7 @@ export class ReadModelsRepository {
   async topHosts(by: 'cpu' | 'memory' | 'disk', limit = 5): Promise<Row[]> {
     const expr = HOST_SORT[by];
     return this.query(
-      `SELECT * FROM ${this.t('host_overview')} WHERE status <> 'decommissioned' AND ${expr} IS NOT NULL
+      `SELECT ${SUMMARY_COLUMNS} FROM ${this.t('host_overview')} WHERE status <> 'decommissioned' AND ${expr} IS NOT NULL
        ORDER BY ${expr} DESC, host_id LIMIT $1`,
       [limit],
     );
@@ -134,7 +138,7 @@ export class ReadModelsRepository {
     const dir = q.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS LAST';
     params.push(q.limit + 1, q.offset);
     return this.query(
-      `SELECT * FROM ${this.t('host_overview')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${SUMMARY_COLUMNS} FROM ${this.t('host_overview')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY ${expr} ${dir}, host_id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
