@@ -176,16 +176,20 @@ describeIfBuilt(['postgres'], 'command requested over REST, output live on a soc
       ),
     });
     const base = { commandId, hostId: 'h-flow', agentId: 'agent-flow' };
-    await producer.send({
-      topic: 'agent.command-output',
-      messages: [
-        await rec('nagare.command.CommandStarted', { ...base, agentSequence: 1, pid: 77, startedAt: t }),
-      ],
+    const started = await rec('nagare.command.CommandStarted', {
+      ...base,
+      agentSequence: 1,
+      pid: 77,
+      startedAt: t,
     });
-    await waitFor(() => states.some((s) => s.state === 'running'), {
-      timeoutMs: 20_000,
-      what: 'command.state running',
-    });
+    await waitFor(
+      async () => {
+        // Resent until seen (the same record again is a no-op for the command service).
+        await producer.send({ topic: 'agent.command-output', messages: [started] });
+        return states.some((s) => s.state === 'running');
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'command.state running' },
+    );
     const chunks = [];
     for (let seq = 0; seq < 20; seq++) {
       chunks.push(
