@@ -41,7 +41,7 @@ parentPort.on('message', async (msg) => {
       }
       parentPort.postMessage({ type: 'ready', sockets: sockets.length });
     } catch (err) {
-      parentPort.postMessage({ type: 'error', message: String(err && err.message) });
+      parentPort.postMessage({ type: 'error', message: String(err?.message) });
     }
   } else if (msg === 'reset') {
     latencies = [];

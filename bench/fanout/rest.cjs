@@ -26,7 +26,7 @@ const { url, paths, token, rps, seconds } = workerData;
           (err) => {
             if (!failed++)
               console.error(
-                `first failed request: ${err && err.cause ? err.cause.code || err.cause.message : err}`,
+                `first failed request: ${err?.cause ? err.cause.code || err.cause.message : err}`,
               );
             lat.push(Number.POSITIVE_INFINITY);
           },
