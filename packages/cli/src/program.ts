@@ -1,7 +1,7 @@
 import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
-import { registerTopics } from './commands/topics';
 import { registerRebuild } from './commands/rebuild';
+import { registerTopics } from './commands/topics';
 import { registerUp } from './commands/up';
 
 /** Builds the `nagare` command tree. Each subcommand lives in its own file under commands/. */
@@ -12,7 +12,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   registerUp(program);
   registerBrokerCommand(program);
-  registerTopics(program);
   registerRebuild(program);
+  registerTopics(program);
   return program;
 }

@@ -31,8 +31,6 @@ export interface ProjectorConfig {
   registryUrl?: string;
   /** Consumer groups are `<groupPrefix>-<projection>`. */
   groupPrefix: string;
-  /** HTTP port for /health and /metrics (0 picks a free one). */
-  httpPort: number;
 }
 
 export const defaultRetention: RetentionConfig = { rawDays: 2, minuteDays: 30, hourDays: 365 };
@@ -78,6 +76,5 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProjectorCo
     brokers: (env.NAGARE_BROKERS ?? '127.0.0.1:9092').split(',').filter(Boolean),
     registryUrl: env.NAGARE_REGISTRY_URL || undefined,
     groupPrefix: env.NAGARE_PROJECTOR_GROUP ?? 'nagare-projector',
-    httpPort: positiveInt('NAGARE_PROJECTOR_PORT', env.NAGARE_PROJECTOR_PORT, 0),
   };
 }

@@ -11,6 +11,7 @@ export * from './projections/projection';
 export * from './projections/registry';
 export * from './projections/rollup';
 export * from './read-models';
+export * from './rebuild/event-store-log';
 export * from './rebuild/progress';
 export * from './rebuild/rebuild';
 export * from './rebuild/run-rebuild';

@@ -1,26 +1,35 @@
 #!/usr/bin/env node
+import { postgresCheck, runService, tcpCheck } from '@nagare/service-kit';
+import { Module } from '@nestjs/common';
 import { configFromEnv } from './config';
 import { isProjectionName, type ProjectionName } from './projections/registry';
-import { startProjector } from './service';
+import { registerProjectorMetrics, startProjector } from './service';
+
+/** The projector has no routes of its own: the service kit serves /health and /metrics. */
+@Module({})
+class ProjectorModule {}
 
 /** `node dist/main.js [projection...]`: runs the projector with configuration from the environment. */
-async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  for (const name of only) if (!isProjectionName(name)) throw new Error(`unknown projection ${name}`);
-  const projector = await startProjector(configFromEnv(), {
-    only: only.length ? (only as ProjectionName[]) : undefined,
-  });
-  const stop = () => {
-    projector.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !isProjectionName(name));
+if (unknown.length > 0) {
+  console.error(`projector: unknown projection ${unknown.join(', ')}`);
+  process.exit(1);
 }
 
-main().catch((err: unknown) => {
-  console.error(`projector: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+void runService({
+  name: 'projector',
+  module: ProjectorModule,
+  configure: async (_app, ctx) => {
+    const config = configFromEnv();
+    const projector = await startProjector(config, {
+      only: only.length ? (only as ProjectionName[]) : undefined,
+      log: (message) => ctx.logger.info(message),
+    });
+    ctx.closeHooks.register('projector', () => projector.stop());
+    ctx.health.register('postgres', postgresCheck(projector.pool));
+    const [host, port] = (config.brokers[0] ?? '').split(':');
+    if (host && port) ctx.health.register('broker', tcpCheck(host, Number(port)));
+    registerProjectorMetrics(ctx.metrics.registry, projector.runners, projector.consumers);
+  },
 });

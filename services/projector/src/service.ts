@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { HttpSchemaRegistry, RecordCodec, type SchemaRegistry } from '@nagare/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Pool } from 'pg';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ProjectorConfig } from './config';
 import { metricsOptionsFrom, type ProjectionName, projectionNames } from './projections/registry';
 import { openReadModels, type ReadModels } from './read-models';
@@ -13,59 +12,94 @@ import { MemorySnapshotStore, type SnapshotStore } from './snapshots/snapshot-st
 import { KafkaUpdatePublisher } from './updates/publisher';
 
 export interface RunningProjector {
-  port: number;
   models: ReadModels;
+  pool: Pool;
   runners: Map<ProjectionName, ProjectionRunner>;
+  consumers: ProjectionConsumer[];
   snapshots: SnapshotStore;
   stop(): Promise<void>;
 }
 
-/** Prometheus text exposition of the runners' counters. */
-export function renderMetrics(
+/** Exposes the runners' counters on a Prometheus registry (read at scrape time). */
+export function registerProjectorMetrics(
+  registry: Registry,
   runners: Map<ProjectionName, ProjectionRunner>,
   consumers: ProjectionConsumer[],
-): string {
-  const lines: string[] = [];
-  const counter = (name: string, help: string, get: (r: ProjectionRunner) => number) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-    for (const [p, r] of runners) lines.push(`${name}{projection="${p}"} ${get(r)}`);
+): void {
+  const fromRunners = (
+    name: string,
+    help: string,
+    read: (r: ProjectionRunner) => number,
+    type: 'counter' | 'gauge' = 'counter',
+  ) => {
+    const options = {
+      name,
+      help,
+      labelNames: ['projection'] as const,
+      registers: [registry],
+      collect(this: Counter<'projection'> | Gauge<'projection'>) {
+        this.reset();
+        for (const [projection, runner] of runners) {
+          if (this instanceof Counter) this.inc({ projection }, read(runner));
+          else this.set({ projection }, read(runner));
+        }
+      },
+    };
+    if (type === 'counter') new Counter(options);
+    else new Gauge(options);
   };
-  counter('nagare_projector_records_total', 'Records applied to the read model.', (r) => r.stats.records);
-  counter('nagare_projector_transactions_total', 'Committed projection transactions.', (r) => r.stats.chunks);
-  counter(
+  fromRunners('nagare_projector_records_total', 'Records applied to the read model.', (r) => r.stats.records);
+  fromRunners(
+    'nagare_projector_transactions_total',
+    'Committed projection transactions.',
+    (r) => r.stats.chunks,
+  );
+  fromRunners(
     'nagare_projector_skipped_total',
     'Records below the stored offsets (redelivered after a restart).',
     (r) => r.stats.skipped,
   );
-  counter(
+  fromRunners(
     'nagare_projector_duplicates_total',
-    'Records already reflected (duplicate event ids, older versions, repeated agent sequences).',
+    'Records already reflected (event ids, older versions, agent sequences).',
     (r) => r.stats.duplicates,
   );
-  counter(
+  fromRunners(
     'nagare_projector_fenced_total',
     'Transactions refused because the stored position moved (rebuild swap).',
     (r) => r.stats.fenced,
   );
-  counter('nagare_projector_snapshot_errors_total', 'Failed snapshot writes.', (r) => r.stats.snapshotErrors);
-  counter(
+  fromRunners(
+    'nagare_projector_poisoned_total',
+    'Records PostgreSQL refused as data, sent to the DLQ.',
+    (r) => r.stats.poisoned,
+  );
+  fromRunners(
+    'nagare_projector_snapshot_errors_total',
+    'Failed snapshot writes.',
+    (r) => r.stats.snapshotErrors,
+  );
+  fromRunners(
     'nagare_projector_publish_errors_total',
     'Failed projections.updates publishes.',
     (r) => r.stats.publishErrors,
   );
-  lines.push(
-    '# HELP nagare_projector_last_commit_seconds Time of the last commit.',
-    '# TYPE nagare_projector_last_commit_seconds gauge',
+  fromRunners(
+    'nagare_projector_last_commit_seconds',
+    'Time of the last commit (unix seconds).',
+    (r) => r.stats.lastCommitAt / 1000,
+    'gauge',
   );
-  for (const [p, r] of runners)
-    lines.push(`nagare_projector_last_commit_seconds{projection="${p}"} ${r.stats.lastCommitAt / 1000}`);
-  lines.push(
-    '# HELP nagare_projector_dead_letters_total Undecodable records sent to the DLQ.',
-    '# TYPE nagare_projector_dead_letters_total counter',
-  );
-  for (const c of consumers)
-    lines.push(`nagare_projector_dead_letters_total{group="${c.groupId}"} ${c.stats.deadLetters}`);
-  return `${lines.join('\n')}\n`;
+  new Counter({
+    name: 'nagare_projector_dead_letters_total',
+    help: 'Undecodable records sent to the DLQ.',
+    labelNames: ['group'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of consumers) this.inc({ group: c.groupId }, c.stats.deadLetters);
+    },
+  });
 }
 
 /** Starts every projection (or `only` some) against PostgreSQL, the log and the snapshot store. */
@@ -75,6 +109,8 @@ export async function startProjector(
 ): Promise<RunningProjector> {
   const log = options.log ?? ((m: string) => console.log(`[projector] ${m}`));
   const pool = new Pool({ connectionString: config.databaseUrl, max: 8 });
+  // Idle connections terminated from outside (failover, admin) must not crash the process.
+  pool.on('error', (err) => log(`idle PostgreSQL connection lost: ${err.message}`));
   const models = await openReadModels({
     pool,
     schema: config.schema,
@@ -113,55 +149,38 @@ export async function startProjector(
     await consumer.start();
   }
 
-  // Partitions ahead and retention (plain PostgreSQL path); TimescaleDB runs its own policies.
-  const maintenance = setInterval(async () => {
+  // Plain PostgreSQL path: partitions ahead and retention hourly, quiet minutes closed every
+  // minute. TimescaleDB runs its own policies.
+  const maintain = async (what: 'partitions' | 'rollups') => {
     const client = await pool.connect().catch(() => undefined);
     if (!client) return;
     try {
-      const { dropped } = await models.projections.metrics.maintain(client, models.context());
-      if (dropped.length > 0) log(`retention dropped ${dropped.join(', ')}`);
+      if (what === 'partitions') {
+        const { dropped } = await models.projections.metrics.maintain(client, models.context());
+        if (dropped.length > 0) log(`retention dropped ${dropped.join(', ')}`);
+      } else if (runners.has('metrics')) {
+        await models.projections.metrics.flushRollups(client, models.context(), Date.now() - 60_000);
+      }
     } catch (err) {
-      onError('partition maintenance', err);
+      onError(`${what} maintenance`, err);
     } finally {
       client.release();
     }
-  }, 3_600_000);
-  maintenance.unref();
-
-  const server: Server = createServer((req, res) => {
-    if (req.url === '/health') {
-      pool
-        .query('SELECT 1')
-        .then(() => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'ok', mode: models.mode, projections: [...runners.keys()] }));
-        })
-        .catch((err: Error) => {
-          res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'unavailable', reason: err.message }));
-        });
-      return;
-    }
-    if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(renderMetrics(runners, consumers));
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'not found' }));
-  });
-  await new Promise<void>((resolve) => server.listen(config.httpPort, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  log(`health and metrics on http://127.0.0.1:${port}`);
+  };
+  const timers = [
+    setInterval(() => void maintain('partitions'), 3_600_000),
+    setInterval(() => void maintain('rollups'), 60_000),
+  ];
+  for (const t of timers) t.unref();
 
   return {
-    port,
     models,
+    pool,
     runners,
+    consumers,
     snapshots,
     async stop() {
-      clearInterval(maintenance);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const t of timers) clearInterval(t);
       for (const c of consumers) await c.stop();
       await producer.disconnect();
       await snapshots.close();

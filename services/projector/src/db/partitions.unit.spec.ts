@@ -1,3 +1,4 @@
+import { copyText } from './copy';
 import { nextPartitionStart, partitionName, partitionStart, partitionStartFromName } from './partitions';
 import { ident, toJson } from './sql';
 
@@ -26,5 +27,12 @@ describe('sql helpers', () => {
 
   it('writes Buffers as base64 in JSON', () => {
     expect(JSON.parse(toJson({ data: Buffer.from([0xff, 0]) }))).toEqual({ data: '/wA=' });
+  });
+
+  it('escapes COPY text values', () => {
+    expect(copyText(null)).toBe('\\N');
+    expect(copyText('a\tb\nc\\d\r')).toBe('a\\tb\\nc\\\\d\\r');
+    expect(copyText({ k: 'v' })).toBe('{"k":"v"}');
+    expect(copyText(42)).toBe('42');
   });
 });

@@ -1,7 +1,27 @@
 import type { PoolClient } from 'pg';
+import { copyRows } from '../db/copy';
 import { ident, qualified, toJson } from '../db/sql';
 import { iso } from './entity-projection';
 import type { ApplyResult, DomainEvent, Projection, ProjectionContext, SourceRecord } from './projection';
+
+const auditColumns = [
+  'event_id',
+  'global_position',
+  'stream_id',
+  'stream_version',
+  'event_type',
+  'schema_version',
+  'occurred_at',
+  'recorded_at',
+  'actor_kind',
+  'actor_id',
+  'actor_name',
+  'host_id',
+  'correlation_id',
+  'causation_id',
+  'topic',
+  'data',
+] as const;
 
 export const auditTopics = [
   'events.hosts',
@@ -44,6 +64,16 @@ export class AuditProjection implements Projection {
     return [];
   }
 
+  private seen: Set<string> | undefined;
+
+  beginBulk(): void {
+    this.seen = new Set();
+  }
+
+  async endBulk(): Promise<void> {
+    this.seen = undefined;
+  }
+
   async apply(client: PoolClient, ctx: ProjectionContext, records: SourceRecord[]): Promise<ApplyResult> {
     const rows = records.map((r) => {
       const { meta, ...data } = r.value as DomainEvent;
@@ -67,6 +97,17 @@ export class AuditProjection implements Projection {
       };
     });
     if (rows.length === 0) return { changes: [], snapshots: [], duplicates: 0 };
+    if (this.seen) {
+      // Bulk load into an empty shadow table: dedupe in memory and COPY (no conflicts possible).
+      const fresh = rows.filter((r) => !this.seen!.has(r.event_id) && this.seen!.add(r.event_id));
+      await copyRows(
+        client,
+        qualified(ctx.schema, 'audit_log'),
+        auditColumns,
+        fresh.map((r) => ({ ...r, data: toJson(r.data) })),
+      );
+      return { changes: [], snapshots: [], duplicates: rows.length - fresh.length };
+    }
     const cols =
       'event_id, global_position, stream_id, stream_version, event_type, schema_version, occurred_at, recorded_at, actor_kind, actor_id, actor_name, host_id, correlation_id, causation_id, topic, data';
     const res = await client.query<{ event_id: string; stream_id: string; stream_version: string }>(

@@ -284,4 +284,32 @@ describeWithServer('postgres', 'entity projections: hosts, alerts, commands, aud
     const { rows } = await pool.query(`SELECT version FROM read_entities.hosts WHERE host_id = 'host-fence'`);
     expect(rows[0].version).toBe('1');
   });
+
+  it('isolates a record PostgreSQL refuses (NUL in a label), dead-letters it and keeps the partition moving', async () => {
+    const runner = models.runner('hosts');
+    const good = hostEvents('host-poison');
+    const bad = domainEvent('nagare.events.hosts.HostLabelsChanged', 'host-nul', 0, {
+      hostId: 'host-nul',
+      labels: { owner: 'a\u0000b' },
+      previous: {},
+    });
+    const poisoned: number[] = [];
+    const result = await runner.applyChunkIsolating(
+      atOffsets('events.hosts', 7, 0, [good[0]!, bad, good[1]!]),
+      undefined,
+      new Map([['events.hosts:7', 2]]),
+      async (record, err) => {
+        expect(err.message).toMatch(/unicode|\\u0000|escape/i);
+        poisoned.push(record.offset);
+      },
+    );
+    expect(poisoned).toEqual([1]);
+    expect(result.applied).toBe(2);
+    expect(runner.stats.poisoned).toBe(1);
+    const { rows } = await pool.query(
+      `SELECT host_id, version FROM read_entities.hosts WHERE host_id IN ('host-poison', 'host-nul')`,
+    );
+    expect(rows).toEqual([{ host_id: 'host-poison', version: '1' }]);
+    expect((await runner.storedOffsets()).get('events.hosts:7')).toBe(3);
+  });
 });

@@ -1,5 +1,6 @@
 import type { RecordName } from '@nagare/contracts';
 import type { PoolClient } from 'pg';
+import { copyRows } from '../db/copy';
 import { ident, qualified, toJson } from '../db/sql';
 import type { SnapshotWrite } from '../snapshots/snapshot-store';
 import type {
@@ -116,13 +117,18 @@ export class EntityProjection implements Projection {
   private bulk: Map<string, Row> | undefined;
 
   /** Rebuild only (a private shadow schema, empty at the start): keep entity rows in memory. */
+  /** Event ids already on the timeline during a bulk load. */
+  private seenEvents = new Set<string>();
+
   beginBulk(): void {
     this.bulk = new Map();
+    this.seenEvents = new Set();
   }
 
   async endBulk(client: PoolClient, ctx: ProjectionContext): Promise<void> {
     const rows = [...(this.bulk?.values() ?? [])];
     this.bulk = undefined;
+    this.seenEvents = new Set();
     for (let i = 0; i < rows.length; i += 5000)
       await this.upsert(client, ctx.schema, rows.slice(i, i + 5000));
   }
@@ -225,6 +231,43 @@ export class EntityProjection implements Projection {
     events: { id: string; event: DomainEvent }[],
   ): Promise<number> {
     const t = this.spec.timeline!;
+    if (this.bulk) {
+      const fresh = events.filter(
+        ({ event }) => !this.seenEvents.has(event.meta.eventId) && this.seenEvents.add(event.meta.eventId),
+      );
+      await copyRows(
+        client,
+        qualified(schema, t.table),
+        [
+          'event_id',
+          t.entityColumn,
+          'stream_version',
+          'event_type',
+          'occurred_at',
+          'recorded_at',
+          'actor_kind',
+          'actor_id',
+          'actor_name',
+          'data',
+        ],
+        fresh.map(({ id, event }) => {
+          const { meta, ...data } = event;
+          return {
+            event_id: meta.eventId,
+            [t.entityColumn]: id,
+            stream_version: meta.streamVersion,
+            event_type: meta.eventType,
+            occurred_at: iso(meta.occurredAt),
+            recorded_at: iso(meta.recordedAt),
+            actor_kind: meta.actor.kind,
+            actor_id: meta.actor.id,
+            actor_name: meta.actor.name,
+            data: toJson(data),
+          };
+        }),
+      );
+      return fresh.length;
+    }
     const rows = events.map(({ id, event }) => {
       const { meta, ...data } = event;
       return {

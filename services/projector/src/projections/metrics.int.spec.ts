@@ -23,11 +23,12 @@ function makeBatches(seed: number, hosts: number, perHost: number, series: numbe
           // Irregular collection times over the last 3 hours, crossing minute and hour buckets.
           collectedAt: now - 3 * HOUR + Math.floor(rnd() * 3 * HOUR),
           intervalMs: 10_000,
+          // Some batches miss some series, so a series' last value is not always in the newest batch.
           samples: Array.from({ length: series }, (_, s) => ({
             name: s === 0 ? 'cpu_usage_percent' : `metric_${s}`,
             labels: s % 2 ? { cpu: String(s % 4) } : {},
             value: Math.round(rnd() * 4000 - 1000) / 4 + 0, // + 0: no -0, which text encoding turns into 0
-          })),
+          })).filter((_, s) => s === 0 || rnd() > 0.2),
         }),
       );
     }
@@ -151,7 +152,7 @@ describeWithServer('postgres', 'metrics projection (plain PostgreSQL path)', () 
       }
     }
     const raw = await pool.query('SELECT count(*)::int AS n FROM nagare_read.metric_points');
-    expect(raw.rows[0].n).toBe(batches.length * 6);
+    expect(raw.rows[0].n).toBe(batches.reduce((n, b) => n + b.samples.length, 0));
     const avg = await pool.query('SELECT avg FROM nagare_read.metric_rollup_1h_v LIMIT 1');
     expect(typeof avg.rows[0].avg).toBe('number');
 
@@ -171,6 +172,44 @@ describeWithServer('postgres', 'metrics projection (plain PostgreSQL path)', () 
       const spark = await snapshots.sparkline(`host-${h}`, 'cpu_usage_percent');
       expect(spark.length).toBe(60);
       expect(spark.map((p) => p.ts)).toEqual([...spark.map((p) => p.ts)].sort((a, b) => a - b));
+    }
+  });
+
+  it('materializes on-time minutes exactly, also when series are missing from the newest batch', async () => {
+    const ordered = await openReadModels({
+      pool,
+      schema: 'ordered',
+      timescale: 'off',
+      metrics: { now: () => now },
+    });
+    const batches = makeBatches(7, 4, 50, 8).sort((a, b) => a.collectedAt - b.collectedAt);
+    const runner = ordered.runner('metrics');
+    for (let i = 0; i < batches.length; i += 10)
+      await runner.applyChunk(records(batches.slice(i, i + 10), i));
+    const client = await pool.connect();
+    await ordered.projections.metrics.flushRollups(client, ordered.context(), now);
+    client.release();
+    for (const [table, width] of [
+      ['metric_rollup_1m', MINUTE],
+      ['metric_rollup_1h', HOUR],
+    ] as const) {
+      const { rows } = await pool.query(
+        `SELECT s.series_key, r.bucket, r.min, r.max, r.sum, r.count, r.last, r.last_ts FROM ordered.${table}_v r JOIN ordered.series s ON s.id = r.series_id`,
+      );
+      const actual = new Map(
+        rows.map((r) => [
+          `${r.series_key}|${r.bucket.getTime()}`,
+          {
+            min: r.min,
+            max: r.max,
+            sum: r.sum,
+            count: Number(r.count),
+            last: r.last,
+            lastTs: r.last_ts.getTime(),
+          },
+        ]),
+      );
+      expect(actual).toEqual(bruteForce(batches, width));
     }
   });
 

@@ -406,14 +406,21 @@ export class MetricsProjection implements Projection {
     const from1m = Number.isFinite(wm1m) ? new Date(wm1m).toISOString() : '-infinity';
     // Inner level: one group per (host, series, bucket); outer level packs a host's series into
     // aligned arrays (all array_agg calls of one aggregate node see the rows in the same order).
+    // `last`: every sample of a batch shares its time, so a series' last value is normally in
+    // the host's latest batch of the bucket (a cheap FILTER); a series missing from that batch
+    // is looked up at its own latest time (the correlated subquery runs only for those).
     await client.query(
       `INSERT INTO ${q('metric_rollup_1m')} (host_id, bucket, series_ids, min, max, sum, count, last, last_ms)
-       SELECT host_id, bucket, array_agg(series_id), array_agg(mn), array_agg(mx), array_agg(sm), array_agg(c), array_agg(l), array_agg(lm)
-       FROM (SELECT b.host_id, date_bin('1 minute', b.ts, 'epoch') AS bucket, u.series_id, min(u.value) AS mn, max(u.value) AS mx,
-                    sum(u.value) AS sm, count(*) AS c, (max(ARRAY[extract(epoch FROM b.ts)::float8, u.value]))[2] AS l,
-                    (extract(epoch FROM max(b.ts)) * 1000)::bigint AS lm
-             FROM ${q('metric_batches')} b, unnest(b.series_ids, b.values) AS u(series_id, value)
-             WHERE b.ts >= $1::timestamptz AND b.ts < $2::timestamptz
+       SELECT host_id, bucket, array_agg(series_id), array_agg(mn), array_agg(mx), array_agg(sm), array_agg(c),
+              array_agg(coalesce(l, (SELECT max(v.value) FROM ${q('metric_batches')} b2, unnest(b2.series_ids, b2.values) AS v(series_id, value)
+                                     WHERE b2.host_id = x.host_id AND b2.ts = x.lt AND v.series_id = x.series_id))),
+              array_agg((extract(epoch FROM lt) * 1000)::bigint)
+       FROM (SELECT b.host_id, b.bucket, u.series_id, min(u.value) AS mn, max(u.value) AS mx, sum(u.value) AS sm, count(*) AS c,
+                    max(b.ts) AS lt, max(u.value) FILTER (WHERE b.ts = b.host_last) AS l
+             FROM (SELECT host_id, ts, series_ids, values, date_bin('1 minute', ts, 'epoch') AS bucket,
+                          max(ts) OVER (PARTITION BY host_id, date_bin('1 minute', ts, 'epoch')) AS host_last
+                   FROM ${q('metric_batches')} WHERE ts >= $1::timestamptz AND ts < $2::timestamptz) b,
+                  unnest(b.series_ids, b.values) AS u(series_id, value)
              GROUP BY 1, 2, 3) x
        GROUP BY host_id, bucket`,
       [from1m, new Date(upTo).toISOString()],

@@ -9,12 +9,44 @@ import {
   metricsOptionsFrom,
   projectionNames,
 } from '../projections/registry';
+import { EventStoreLog, type ReadAllStore } from './event-store-log';
 import { Progress } from './progress';
 import { type RebuildReport, rebuildProjection } from './rebuild';
 import { type EventLog, EventLogSource, type RebuildSource, topicOfRecord } from './sources';
 import { TopicSource } from './topic-source';
 
 export type RebuildFrom = 'events' | 'topics';
+
+/**
+ * The PostgreSQL event store (NAGARE_EVENT_STORE_URL, default the read-model database;
+ * NAGARE_EVENT_STORE_SCHEMA, default nagare_es), loaded on use so that topic rebuilds do not
+ * need the event store package.
+ */
+async function openPostgresEventLog(config: ProjectorConfig): Promise<EventLog & { close(): Promise<void> }> {
+  let eventStore: {
+    PostgresEventStore: new (o: {
+      connectionString: string;
+      schema?: string;
+      migrate?: boolean;
+    }) => ReadAllStore & {
+      close(): Promise<void>;
+    };
+  };
+  try {
+    eventStore = require('@nagare/event-store');
+  } catch (err) {
+    throw new Error(
+      `--from events needs the @nagare/event-store package, which cannot be loaded here (${(err as Error).message.split('\n')[0]}); use --from topics`,
+    );
+  }
+  const store = new eventStore.PostgresEventStore({
+    connectionString: process.env.NAGARE_EVENT_STORE_URL ?? config.databaseUrl,
+    schema: process.env.NAGARE_EVENT_STORE_SCHEMA || undefined,
+    migrate: false,
+  });
+  const log = new EventStoreLog(store);
+  return { read: (from, max) => log.read(from, max), close: () => store.close() };
+}
 
 /**
  * `nagare rebuild <projection> --from events|topics`. `openEventLog` supplies the event store
@@ -55,8 +87,7 @@ export async function runRebuild(
         projection.topics,
       );
     } else {
-      if (!options.openEventLog) throw new Error('no event store reader is configured for --from events');
-      const log = await options.openEventLog(config);
+      const log = await (options.openEventLog ?? openPostgresEventLog)(config);
       close = log.close?.bind(log);
       source = new EventLogSource(log, topicOfRecord, projection.topics);
     }

@@ -23,9 +23,10 @@ export interface RebuildSource {
 export interface StoredEvent {
   /** Global position in the event store. */
   position: number;
-  name: RecordName;
+  /** null for an event without a contract (skipped, but its position counts). */
+  name: RecordName | null;
   /** The full record: data fields and `meta`. */
-  value: DomainEvent;
+  value: DomainEvent | null;
 }
 
 /** The part of the event store a rebuild needs: read the global log forward from a position. */
@@ -61,8 +62,8 @@ export class EventLogSource implements RebuildSource {
       if (events.length === 0) return;
       const records: SourceRecord[] = [];
       for (const e of events) {
-        const topic = this.topicsOfRecord(e.name);
-        if (topic && this.topics.includes(topic)) {
+        const topic = e.name ? this.topicsOfRecord(e.name) : undefined;
+        if (e.name && topic && this.topics.includes(topic)) {
           records.push({
             topic: EVENTS_TOPIC,
             partition: 0,

@@ -136,10 +136,16 @@ export class ProjectionConsumer {
       }
       const last = Number(slice[slice.length - 1]!.offset);
       try {
-        const result = await runner.applyChunk(
+        const byOffset = new Map(slice.map((m) => [Number(m.offset), m]));
+        const result = await runner.applyChunkIsolating(
           records,
           expected === undefined ? undefined : new Map([[tp, expected]]),
           new Map([[tp, last]]),
+          (record, err) =>
+            this.deadLetter(batch.topic, batch.partition, byOffset.get(record.offset)!, {
+              code: 'PROJECTION_FAILED',
+              message: `PostgreSQL refused the record: ${err.message}`,
+            }),
         );
         const next = result.nextOffsets.get(tp);
         if (next !== undefined) this.positions.set(tp, next);
@@ -161,7 +167,7 @@ export class ProjectionConsumer {
     topic: string,
     partition: number,
     m: EachBatchPayload['batch']['messages'][number],
-    err: ContractError,
+    err: { code: string; message: string },
   ): Promise<void> {
     this.stats.deadLetters++;
     const { producer, codec } = this.options;

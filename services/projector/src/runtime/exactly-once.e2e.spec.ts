@@ -33,6 +33,7 @@ if (missing.length > 0) {
     let broker: { brokers: string[]; stop(): Promise<void> };
     let registry: { url: string; close(): Promise<void> };
     let child: ChildProcess | undefined;
+    let url: string | undefined;
 
     beforeAll(async () => {
       const { startBroker } = require('@nagare/broker');
@@ -90,7 +91,11 @@ if (missing.length > 0) {
           stdio: process.env.NAGARE_TEST_VERBOSE ? 'inherit' : ['ignore', 'pipe', 'pipe'],
         },
       );
-      proc.stdout?.resume();
+      // The service kit logs its bound URL as JSON on stdout.
+      proc.stdout?.on('data', (chunk: Buffer) => {
+        const m = /"url":"(http:[^"]+)"/.exec(chunk.toString());
+        if (m) url = m[1];
+      });
       proc.stderr?.resume();
       return proc;
     };
@@ -193,6 +198,7 @@ if (missing.length > 0) {
       expect(midStreamKills).toBeGreaterThan(0);
 
       // A final run drains what is left.
+      url = undefined;
       child = startChild();
       await waitFor(
         async () =>
@@ -202,8 +208,20 @@ if (missing.length > 0) {
           what: 'all records applied',
         },
       );
+      // What changed was published on projections.updates, in the Confluent wire format.
+      const admin = kafka.admin();
+      await admin.connect();
+      const [updates] = await admin.fetchTopicOffsets('projections.updates');
+      await admin.disconnect();
+      expect(Number(updates!.high)).toBeGreaterThan(0);
+      const base = await waitFor(() => url, { what: 'service URL in the log' });
+      const health = await fetch(`${base}/health`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('up');
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/nagare_projector_records_total\{projection="metrics"[^}]*\} \d+/);
       child.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
+      expect(await new Promise((r) => child!.once('exit', r))).toBe(0);
       await producer.disconnect();
 
       const uniqueBatches = HOSTS * BATCHES_PER_HOST;

@@ -4,6 +4,12 @@ import type { ApplyResult, Projection, ProjectionContext, SourceRecord } from '.
 import type { SnapshotStore } from '../snapshots/snapshot-store';
 import { toUpdates, type UpdatePublisher } from '../updates/publisher';
 
+/** PostgreSQL refused the data itself (class 22 data exception, 23 integrity violation): retrying cannot help. */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
 export const tpKey = (topic: string, partition: number): string => `${topic}:${partition}`;
 
 /** The stored offsets or generation differ from what this runner expected: seek/reload and retry. */
@@ -35,6 +41,8 @@ export interface RunnerStats {
   fenced: number;
   snapshotErrors: number;
   publishErrors: number;
+  /** Records PostgreSQL refused as data, sent to the DLQ. */
+  poisoned: number;
   lastCommitAt: number;
 }
 
@@ -69,6 +77,7 @@ export class ProjectionRunner {
     fenced: 0,
     snapshotErrors: 0,
     publishErrors: 0,
+    poisoned: 0,
     lastCommitAt: 0,
   };
 
@@ -192,6 +201,52 @@ export class ProjectionRunner {
       nextOffsets,
       changes: result.changes.length,
     };
+  }
+
+  /**
+   * applyChunk, but a record PostgreSQL refuses as data (SQLSTATE class 22 or 23, e.g. a NUL
+   * character in a label) is isolated: the chunk is retried record by record, the refused
+   * ones are handed to `onPoison` (the dead-letter queue) and their offsets are committed, so
+   * one bad record never blocks its partition. Other errors (connection lost) propagate.
+   */
+  async applyChunkIsolating(
+    records: SourceRecord[],
+    expected: Map<string, number> | undefined,
+    readThrough: Map<string, number> | undefined,
+    onPoison: (record: SourceRecord, err: Error) => Promise<void>,
+  ): Promise<ChunkResult> {
+    try {
+      return await this.applyChunk(records, expected, readThrough);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+    }
+    const positions = new Map(expected ?? []);
+    const total: ChunkResult = { applied: 0, skipped: 0, duplicates: 0, nextOffsets: new Map(), changes: 0 };
+    const add = (r: ChunkResult) => {
+      total.applied += r.applied;
+      total.skipped += r.skipped;
+      total.duplicates += r.duplicates;
+      total.changes += r.changes;
+      for (const [tp, next] of r.nextOffsets) {
+        total.nextOffsets.set(tp, next);
+        if (positions.has(tp)) positions.set(tp, next);
+      }
+    };
+    for (const record of records) {
+      const tp = tpKey(record.topic, record.partition);
+      const at = positions.has(tp) ? new Map([[tp, positions.get(tp)!]]) : undefined;
+      try {
+        add(await this.applyChunk([record], at));
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        this.stats.poisoned++;
+        await onPoison(record, err as Error);
+        // Commit past the refused record without applying it.
+        add(await this.applyChunk([], at, new Map([[tp, record.offset]])));
+      }
+    }
+    if (readThrough) add(await this.applyChunk([], positions.size ? positions : undefined, readThrough));
+    return total;
   }
 
   private async afterCommit(result: ApplyResult): Promise<void> {
