@@ -63,8 +63,8 @@ async function main(): Promise<void> {
   const store = new MemoryEventStore();
   const config = commandConfigFrom(
     commandEnvSchema.parse({
-      NAGARE_INTERNAL_TOKEN: 'bench-token-0123456789',
-      NAGARE_KAFKA_BROKERS: broker.brokers.join(','),
+      INTERNAL_TOKEN: 'bench-token-0123456789',
+      KAFKA_BROKERS: broker.brokers.join(','),
     }),
   );
   const serviceProducer = kafka.producer({

@@ -86,7 +86,7 @@ export class CommandSideLifecycle
         .onAppended(e)
         .catch((err: Error) => this.log.error(`rule engine update failed: ${err.message}`)),
     );
-    this.rules.rebuild();
+    await this.rules.rebuild();
     this.hosts.rebuild();
     const redispatched = await this.commands.recover();
     this.metrics.gauge(

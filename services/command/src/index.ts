@@ -4,7 +4,7 @@ import 'reflect-metadata';
 
 export { AlertService } from './alert/alert.service';
 export { CommandAppModule } from './app.module';
-export { CommandLifecycle } from './command/command-lifecycle.service';
+export { CommandLifecycle, dispatchFromEvents } from './command/command-lifecycle.service';
 export {
   CommandSideLifecycle,
   CommandSideModule,

@@ -15,8 +15,7 @@ void runService({
   config: commandEnvSchema,
   module: async (env) => {
     const config = commandConfigFrom(env);
-    if (!config.signingKey)
-      throw new Error('NAGARE_COMMAND_SIGNING_KEY or NAGARE_COMMAND_SIGNING_KEY_FILE is required');
+    if (!config.signingKey) throw new Error('COMMAND_SIGNING_KEY or COMMAND_SIGNING_KEY_FILE is required');
     const registry = config.kafka.registryUrl
       ? new HttpSchemaRegistry(config.kafka.registryUrl)
       : new MemorySchemaRegistry();
@@ -33,12 +32,12 @@ void runService({
     });
   },
   configure: (_app, ctx) => {
-    const [host = '127.0.0.1', port = '9092'] = (ctx.config.NAGARE_KAFKA_BROKERS[0] ?? '').split(':');
+    const [host = '127.0.0.1', port = '9092'] = (ctx.config.KAFKA_BROKERS[0] ?? '').split(':');
     ctx.health.register('broker', tcpCheck(host, Number(port)));
     ctx.closeHooks.register('kafka-producer', async () => producer?.disconnect());
     ctx.logger.warn('event store: in-memory (events do not survive a restart)');
-    if (!ctx.config.NAGARE_SCHEMA_REGISTRY_URL) {
-      ctx.logger.warn('NAGARE_SCHEMA_REGISTRY_URL not set: schema ids are local to this process');
+    if (!ctx.config.SCHEMA_REGISTRY_URL) {
+      ctx.logger.warn('SCHEMA_REGISTRY_URL not set: schema ids are local to this process');
     }
   },
 });

@@ -105,6 +105,8 @@ describe('command HTTP API', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('INVALID_REQUEST');
     expect((await post('/commands/alerts/not-an-alert/acknowledge', as('u1', 'operator'))).status).toBe(404);
+    const control = await post('/commands/commands/a%01b/cancel', as('u1', 'operator'));
+    expect([control.status, control.body.error]).toEqual([400, 'INVALID_REQUEST']);
     expect((await post(`/commands/alerts/${alertId}/acknowledge`, as('u1', 'viewer'))).status).toBe(403);
   });
 

@@ -35,6 +35,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (err instanceof DomainError) {
       status = statusOf(err.code);
       body = { error: err.code, message: err.message };
+    } else if (err instanceof Error && err.name === 'EventStoreInputError') {
+      // An id from the path that cannot name a stream (control characters, too long).
+      status = 400;
+      body = { error: 'INVALID_REQUEST', message: err.message };
     } else if (err instanceof HttpException) {
       status = err.getStatus();
       body = { error: status === 404 ? 'NOT_FOUND' : 'HTTP_ERROR', message: err.message };

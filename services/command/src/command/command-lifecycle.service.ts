@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import {
+  type CommandDispatch,
+  type CommandDispatched,
   type CommandFinished,
   type CommandOutputChunk,
+  type CommandRequested,
   type CommandSigningKey,
   type CommandStarted,
   RecordCodec,
@@ -16,7 +19,7 @@ import { Clock } from '../io/clock';
 import type { RecordSink } from '../io/record-sink';
 import { RECORD_SINK } from '../io/tokens';
 import { CommandPolicy } from '../policy/command-policy';
-import { type CommandContext, DomainError } from '../shared/decider';
+import { type CommandContext, DomainError, type EventData } from '../shared/decider';
 import { selectorMatches } from '../shared/matchers';
 import { AggregateStore, type HandleOptions } from '../store/aggregate-store';
 import { uuidFromParts, uuidv7 } from '../store/uuid';
@@ -24,6 +27,32 @@ import { CommandSideViews, type HostView } from '../views/command-side-views';
 import { commandDecider, commandStreamId } from './command.decider';
 
 export const SIGNING_KEY = Symbol('CommandSigningKey');
+
+/**
+ * The signed CommandDispatch as it was sent, rebuilt from the command's events (auditors verify
+ * its signature with the platform's public key); null when the dispatch predates `issuedAt`.
+ */
+export function dispatchFromEvents(
+  request: EventData<CommandRequested>,
+  dispatched: EventData<CommandDispatched>,
+): CommandDispatch | null {
+  if (dispatched.issuedAt === null) return null;
+  return {
+    commandId: request.commandId,
+    hostId: request.hostId,
+    argv: request.argv,
+    shell: request.shell,
+    cwd: request.cwd,
+    env: request.env,
+    timeoutMs: request.timeoutMs,
+    outputCapBytes: request.outputCapBytes,
+    issuedAt: dispatched.issuedAt,
+    expiresAt: dispatched.expiresAt,
+    nonce: dispatched.nonce,
+    keyId: dispatched.keyId,
+    signature: dispatched.signature,
+  };
+}
 export const DISPATCH_TOPIC = 'agent.command-dispatch';
 
 export interface CommandRequestInput {
@@ -181,6 +210,7 @@ export class CommandLifecycle {
         keyId: signed.keyId,
         nonce: signed.nonce,
         signature: signed.signature,
+        issuedAt: signed.issuedAt,
       },
       { causationId: `command:${commandId}`, ...(correlationId && { correlationId }) },
     );

@@ -2,10 +2,11 @@ import { RecordCodec, verifyCancelSignature, verifyDispatchSignature } from '@na
 import { HostService } from '../host/host.service';
 import type { Role } from '../shared/decider';
 import { DomainError } from '../shared/decider';
+import { fromStoredData } from '../store/event-codec';
 import { alice, bob, t0 } from '../testing/fixtures';
 import { type Harness, hostFacts, startHarness } from '../testing/harness';
 import { CommandSideViews } from '../views/command-side-views';
-import { CommandLifecycle } from './command-lifecycle.service';
+import { CommandLifecycle, dispatchFromEvents } from './command-lifecycle.service';
 
 const as = (actor = alice, roles: Role[] = ['operator']) => ({ actor, roles, at: t0 });
 
@@ -69,6 +70,18 @@ describe('CommandLifecycle', () => {
       'CommandDispatched',
     ]);
     expect(events.every((e) => e.metadata.correlationId === requestId)).toBe(true);
+  });
+
+  it('keeps what an auditor needs to verify the signature from the events alone', async () => {
+    const { commands } = await lifecycle.request(
+      { hostIds: ['web-1'], argv: ['uptime'], reason: 'audit me' },
+      as(),
+    );
+    const events = await h.store.readStream(`command-${commands[0]!.commandId}`);
+    const data = (type: string) => fromStoredData(type, events.find((e) => e.type === type)!.data) as never;
+    const rebuilt = dispatchFromEvents(data('CommandRequested'), data('CommandDispatched'))!;
+    expect(verifyDispatchSignature(rebuilt, h.key.publicKeyPem)).toBe(true);
+    expect(verifyDispatchSignature({ ...rebuilt, argv: ['rm', '-rf', '/'] }, h.key.publicKeyPem)).toBe(false);
   });
 
   it('refuses the whole request when policy denies one host, before appending anything', async () => {

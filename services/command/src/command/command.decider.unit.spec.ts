@@ -36,6 +36,7 @@ const dispatchedData = {
   keyId: 'k1',
   nonce: 'n1',
   signature: Buffer.alloc(64, 1),
+  issuedAt: t0,
 };
 const dispatched: CommandEvent = { type: 'CommandDispatched', data: dispatchedData };
 const started: CommandEvent = {

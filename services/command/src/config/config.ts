@@ -11,24 +11,24 @@ const ms = (def: number) => z.coerce.number().int().min(0).default(def);
  */
 export const commandEnvSchema = z.object({
   /** Shared secret the gateway sends in x-nagare-internal-token. */
-  NAGARE_INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-  NAGARE_KAFKA_BROKERS: envList().pipe(z.array(z.string()).min(1, 'name at least one broker (host:port)')),
-  NAGARE_SCHEMA_REGISTRY_URL: z.url().optional(),
-  NAGARE_KAFKA_GROUP: z.string().default('nagare-command'),
-  /** PEM of the Ed25519 private key, or a path to it in NAGARE_COMMAND_SIGNING_KEY_FILE. */
-  NAGARE_COMMAND_SIGNING_KEY: z.string().optional(),
-  NAGARE_COMMAND_SIGNING_KEY_FILE: z.string().optional(),
-  NAGARE_COMMAND_SIGNING_KEY_ID: z.string().default('k1'),
-  /** JSON of CommandPolicyConfig, or a path to it in NAGARE_COMMAND_POLICY_FILE. */
-  NAGARE_COMMAND_POLICY: z.string().optional(),
-  NAGARE_COMMAND_POLICY_FILE: z.string().optional(),
-  NAGARE_HOST_OFFLINE_GRACE_MS: ms(90_000),
-  NAGARE_DISPATCH_TTL_MS: ms(300_000),
-  NAGARE_COMMAND_TIMEOUT_GRACE_MS: ms(30_000),
-  NAGARE_DEFAULT_COMMAND_TIMEOUT_MS: ms(60_000),
-  NAGARE_DEFAULT_OUTPUT_CAP_BYTES: ms(1 << 20),
-  NAGARE_MAX_FAN_OUT: z.coerce.number().int().min(1).default(1000),
-  NAGARE_TIMER_TICK_MS: z.coerce.number().int().min(10).default(1000),
+  INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  KAFKA_BROKERS: envList().pipe(z.array(z.string()).min(1, 'name at least one broker (host:port)')),
+  SCHEMA_REGISTRY_URL: z.url().optional(),
+  KAFKA_GROUP: z.string().default('nagare-command'),
+  /** PEM of the Ed25519 private key, or a path to it in COMMAND_SIGNING_KEY_FILE. */
+  COMMAND_SIGNING_KEY: z.string().optional(),
+  COMMAND_SIGNING_KEY_FILE: z.string().optional(),
+  COMMAND_SIGNING_KEY_ID: z.string().default('k1'),
+  /** JSON of CommandPolicyConfig, or a path to it in COMMAND_POLICY_FILE. */
+  COMMAND_POLICY: z.string().optional(),
+  COMMAND_POLICY_FILE: z.string().optional(),
+  HOST_OFFLINE_GRACE_MS: ms(90_000),
+  DISPATCH_TTL_MS: ms(300_000),
+  COMMAND_TIMEOUT_GRACE_MS: ms(30_000),
+  DEFAULT_COMMAND_TIMEOUT_MS: ms(60_000),
+  DEFAULT_OUTPUT_CAP_BYTES: ms(1 << 20),
+  MAX_FAN_OUT: z.coerce.number().int().min(1).default(1000),
+  TIMER_TICK_MS: z.coerce.number().int().min(10).default(1000),
 });
 export type CommandEnv = z.infer<typeof commandEnvSchema>;
 
@@ -49,11 +49,9 @@ export interface CommandServiceConfig {
 /** From the validated environment: reads the key and policy files, checks the policy. */
 export function commandConfigFrom(e: CommandEnv): CommandServiceConfig {
   const pem =
-    e.NAGARE_COMMAND_SIGNING_KEY ??
-    (e.NAGARE_COMMAND_SIGNING_KEY_FILE && readFileSync(e.NAGARE_COMMAND_SIGNING_KEY_FILE, 'utf8'));
+    e.COMMAND_SIGNING_KEY ?? (e.COMMAND_SIGNING_KEY_FILE && readFileSync(e.COMMAND_SIGNING_KEY_FILE, 'utf8'));
   const policyJson =
-    e.NAGARE_COMMAND_POLICY ??
-    (e.NAGARE_COMMAND_POLICY_FILE && readFileSync(e.NAGARE_COMMAND_POLICY_FILE, 'utf8'));
+    e.COMMAND_POLICY ?? (e.COMMAND_POLICY_FILE && readFileSync(e.COMMAND_POLICY_FILE, 'utf8'));
   let policy = defaultCommandPolicy;
   if (policyJson) {
     const p = CommandPolicyConfig.safeParse(JSON.parse(policyJson));
@@ -64,21 +62,21 @@ export function commandConfigFrom(e: CommandEnv): CommandServiceConfig {
     policy = p.data;
   }
   return {
-    internalToken: e.NAGARE_INTERNAL_TOKEN,
+    internalToken: e.INTERNAL_TOKEN,
     kafka: {
-      brokers: e.NAGARE_KAFKA_BROKERS,
-      registryUrl: e.NAGARE_SCHEMA_REGISTRY_URL ?? null,
-      groupId: e.NAGARE_KAFKA_GROUP,
+      brokers: e.KAFKA_BROKERS,
+      registryUrl: e.SCHEMA_REGISTRY_URL ?? null,
+      groupId: e.KAFKA_GROUP,
     },
-    signingKey: pem ? { pem, keyId: e.NAGARE_COMMAND_SIGNING_KEY_ID } : null,
+    signingKey: pem ? { pem, keyId: e.COMMAND_SIGNING_KEY_ID } : null,
     policy,
-    hostOfflineGraceMs: e.NAGARE_HOST_OFFLINE_GRACE_MS,
-    dispatchTtlMs: e.NAGARE_DISPATCH_TTL_MS,
-    timeoutGraceMs: e.NAGARE_COMMAND_TIMEOUT_GRACE_MS,
-    defaultTimeoutMs: e.NAGARE_DEFAULT_COMMAND_TIMEOUT_MS,
-    defaultOutputCapBytes: e.NAGARE_DEFAULT_OUTPUT_CAP_BYTES,
-    maxFanOut: e.NAGARE_MAX_FAN_OUT,
-    timerTickMs: e.NAGARE_TIMER_TICK_MS,
+    hostOfflineGraceMs: e.HOST_OFFLINE_GRACE_MS,
+    dispatchTtlMs: e.DISPATCH_TTL_MS,
+    timeoutGraceMs: e.COMMAND_TIMEOUT_GRACE_MS,
+    defaultTimeoutMs: e.DEFAULT_COMMAND_TIMEOUT_MS,
+    defaultOutputCapBytes: e.DEFAULT_OUTPUT_CAP_BYTES,
+    maxFanOut: e.MAX_FAN_OUT,
+    timerTickMs: e.TIMER_TICK_MS,
   };
 }
 

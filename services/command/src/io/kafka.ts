@@ -51,7 +51,13 @@ export class KafkaIngress implements IngressConsumer {
     });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: [...(this.options.topics ?? INGRESS_TOPICS)], fromBeginning: true });
+    const topics = [...(this.options.topics ?? INGRESS_TOPICS)];
+    // A new consumer group reads facts, webhooks and command output from the start, but not a
+    // week of old metric samples: those would raise and resolve alerts for the past.
+    const live = topics.filter((t) => t === 'telemetry.metrics');
+    const replay = topics.filter((t) => t !== 'telemetry.metrics');
+    if (replay.length > 0) await consumer.subscribe({ topics: replay, fromBeginning: true });
+    if (live.length > 0) await consumer.subscribe({ topics: live, fromBeginning: false });
     await consumer.run({
       // Partitions in parallel, records of one partition in order (streams never race within a
       // key; across keys the aggregate store's optimistic concurrency settles it).

@@ -29,21 +29,42 @@ export class RuleEvaluator {
     private readonly clock: Clock,
   ) {}
 
-  rebuild(): void {
+  /**
+   * Restores the engine from the views, then settles what a crash may have left half done: a
+   * rule alert whose rule was deleted, disabled or changed so that it no longer covers the
+   * series is resolved now (the resolution normally follows the rule event in the same process).
+   */
+  async rebuild(): Promise<void> {
     const now = this.clock.now();
     for (const h of this.views.hosts.values()) this.engine.setHostLabels(h.hostId, h.labels, now);
     for (const r of this.views.rules.values()) this.engine.upsertRule(r, now);
+    const orphans: RuleDecision[] = [];
     for (const a of this.views.activeAlerts.values()) {
-      if (a.origin !== 'RULE' || !a.ruleId || !a.hostId || !this.views.rules.has(a.ruleId)) continue;
-      this.engine.restoreActive({
+      if (a.origin !== 'RULE' || !a.ruleId || !a.hostId) continue;
+      const restored = {
         fingerprint: a.fingerprint,
         ruleId: a.ruleId,
         hostId: a.hostId,
         labels: a.labels,
         startsAt: a.startsAt,
         transitions: this.views.alertTransitions.get(a.fingerprint) ?? [],
-      });
+      };
+      if (this.views.rules.has(a.ruleId)) this.engine.restoreActive(restored);
+      else {
+        orphans.push({
+          kind: 'resolve',
+          ruleId: a.ruleId,
+          fingerprint: a.fingerprint,
+          hostId: a.hostId,
+          value: null,
+          reason: 'rule deleted',
+          at: now,
+        });
+      }
     }
+    // Re-applying each rule to the restored series resolves those it no longer covers.
+    for (const r of this.views.rules.values()) orphans.push(...this.engine.upsertRule(r, now));
+    await this.apply(orphans);
   }
 
   async onMetrics(batch: MetricBatch): Promise<number> {

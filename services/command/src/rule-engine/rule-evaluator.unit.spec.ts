@@ -113,6 +113,30 @@ describe('RuleEvaluator on telemetry.metrics', () => {
     expect(await alertTypes(h)).toEqual(['AlertRaised', 'AlertResolved', 'AlertRaised']);
   });
 
+  it('after a restart, resolves rule alerts left active when their rule was deleted or disabled before the crash', async () => {
+    h = await startHarness();
+    await setUp(h);
+    await h.get(RuleEvaluator).defineRule({ ...cpuRule, ruleId: 'rule-2', forMs: 0 }, admin);
+    for (let i = 0; i < 3; i++)
+      await h.feed('telemetry.metrics', 'nagare.telemetry.MetricBatch', metrics(i, 95));
+    expect(h.get(CommandSideViews).activeAlerts.size).toBe(2);
+    // The rule events are in the store, but the process died before resolving their alerts.
+    await h.store.append('rule-rule-cpu', 'any', [
+      { type: 'AlertRuleDeleted', data: { ruleId: 'rule-cpu', reason: null } },
+    ]);
+    await h.store.append('rule-rule-2', 'any', [
+      { type: 'AlertRuleChanged', data: { ...cpuRule, ruleId: 'rule-2', enabled: false } },
+    ]);
+    await h.close();
+    h = await startHarness({ store: h.store, registry: h.registry, clock: h.clock });
+    expect(h.get(CommandSideViews).activeAlerts.size).toBe(0);
+    const resolved = (await h.store.readAll({ category: 'alert' })).filter((e) => e.type === 'AlertResolved');
+    expect(resolved.map((e) => (e.data as { reason: string }).reason).sort()).toEqual([
+      'rule deleted',
+      'rule disabled',
+    ]);
+  });
+
   it('resolves the alerts of a deleted rule', async () => {
     h = await startHarness();
     await setUp(h);

@@ -21,6 +21,22 @@ export class WrongExpectedVersionError extends Error {
   }
 }
 
+/** Bad input to the store; same name as @nagare/event-store's, which callers match on. */
+export class EventStoreInputError extends Error {
+  override readonly name = 'EventStoreInputError';
+}
+
+/** The same stream id rules as the PostgreSQL adapter. */
+function validateStreamId(streamId: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  const control = /[\u0000-\u001f\u007f]/;
+  if (!streamId || streamId.length > 512 || streamId.startsWith('$') || control.test(streamId)) {
+    throw new EventStoreInputError(
+      `stream id ${JSON.stringify(streamId)} is empty, too long, reserved or has control characters`,
+    );
+  }
+}
+
 /**
  * In-process event store with the port's semantics: optimistic concurrency on the stream
  * version, idempotent retry of a batch with the same event ids, a global log. Data is stored
@@ -94,6 +110,7 @@ export class MemoryEventStore implements EventStorePort {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateStreamId(streamId);
     return (this.streams.get(streamId) ?? []).slice(Math.max(0, (options.fromVersion ?? 1) - 1));
   }
 

@@ -58,6 +58,8 @@ export const CommandDispatched = z.strictObject({
   nonce: z.string(),
   /** The Ed25519 signature sent. */
   signature: avroBytes,
+  /** When the dispatch was signed. It is part of the signed payload: with the request and this event an auditor can verify the signature. */
+  issuedAt: timestampMillis.nullable().default(null),
 });
 export type CommandDispatched = z.infer<typeof CommandDispatched>;
 
