@@ -56,8 +56,24 @@ export class CommandsService {
     };
   }
 
+  /**
+   * Forwarded to the command service, which owns the policy. Its internal API has no
+   * policy-check route yet: an unknown-route 404 from it becomes 501 here, not a 404 that
+   * would read as "no such host".
+   */
   async policyCheck(actor: Principal, request: CommandRequest) {
-    return this.commands.post('/commands/commands/policy-check', toInternal(request), actor);
+    try {
+      return await this.commands.post('/commands/commands/policy-check', toInternal(request), actor);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404 && !/host/i.test(err.code)) {
+        throw new ApiError(
+          501,
+          'policy_check_unavailable',
+          'the command service does not offer a policy check yet',
+        );
+      }
+      throw err;
+    }
   }
 
   async request(actor: Principal, request: CommandRequest, idempotencyKey?: string) {

@@ -144,6 +144,11 @@ describeIfBuilt(['postgres'], 'command requested over REST, output live on a soc
       { timeoutMs: 30_000, intervalMs: 300, what: 'the command service to accept the request' },
     );
     const { commandId, state, requiresApproval } = accepted.body.commands[0];
+    const check = await h.request('POST', '/api/v1/commands/policy-check', {
+      token: operator.access,
+      body: { hostId: 'h-flow', argv: ['echo', 'hello'], reason: 'e2e' },
+    });
+    expect(check).toMatchObject({ status: 501, body: { error: { code: 'policy_check_unavailable' } } });
     expect({ state, requiresApproval }).toEqual({ state: 'approved', requiresApproval: false });
     await waitFor(() => dispatched.find((d) => d.commandId === commandId), {
       timeoutMs: 20_000,
