@@ -107,7 +107,24 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     io.on('connection', (socket) => this.onConnection(socket));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
-    await this.startConsumer();
+    this.startConsumerInBackground();
+  }
+
+  /**
+   * The live feed must not keep the API from starting: a broker that is down at start is
+   * retried every few seconds (REST keeps working; sockets get updates once it connects).
+   */
+  private startConsumerInBackground(delayMs = 0): void {
+    const timer = setTimeout(() => {
+      if (this.closing) return;
+      this.startConsumer().catch((err: unknown) => {
+        this.logger.warn({ err: (err as Error).message }, 'live feed consumer failed to start; retrying');
+        void this.consumer?.disconnect().catch(() => undefined);
+        this.consumer = undefined;
+        this.startConsumerInBackground(5000);
+      });
+    }, delayMs);
+    timer.unref();
   }
 
   private async authenticate(socket: Socket): Promise<void> {
