@@ -208,6 +208,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           PORT: String(ports.gateway),
           JWT_SECRET: secrets.jwtSecret,
           BOOTSTRAP_ADMIN: 'false',
+          // The dashboard on the gateway's origin once services/web is built (API only before).
+          WEB_ROOT: path.join(repoRoot, 'services/web/build'),
         },
         healthPort: ports.gateway,
       },

@@ -3,10 +3,17 @@ import { describeWithServer } from '@nagare/testkit';
 import { Controller, Get } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { RouteCatalog } from './common/route-catalog';
+import { ROOMS } from './live/rooms';
 import { type Harness, startGateway } from './testing/harness';
+import { connectSocket, subscribe } from './testing/socket';
 
 type Allowed = 'public' | readonly Role[];
 const ANY: readonly Role[] = ROLES;
+const READ: readonly Role[] = ['viewer', 'operator', 'approver', 'admin', 'auditor'];
+const WRITE: readonly Role[] = ['operator', 'approver', 'admin'];
+const APPROVE: readonly Role[] = ['approver', 'admin'];
+const OUTPUT: readonly Role[] = ['operator', 'approver', 'admin', 'auditor'];
+const AUDIT: readonly Role[] = ['auditor', 'admin'];
 
 /**
  * THE authorization table: every route the gateway serves and who may call it. The tests
@@ -31,6 +38,38 @@ const AUTHZ: ReadonlyArray<readonly [method: string, path: string, allowed: Allo
   ['GET', '/api/v1/agents/enrollment-tokens', ['admin']],
   ['POST', '/api/v1/agents/enrollment-tokens', ['admin']],
   ['DELETE', '/api/v1/agents/enrollment-tokens/:id', ['admin']],
+  ['GET', '/api/v1/overview', READ],
+  ['GET', '/api/v1/hosts', READ],
+  ['GET', '/api/v1/hosts/:hostId', READ],
+  ['PATCH', '/api/v1/hosts/:hostId/labels', WRITE],
+  ['GET', '/api/v1/metrics/series', READ],
+  ['GET', '/api/v1/metrics/names', READ],
+  ['GET', '/api/v1/alerts', READ],
+  ['GET', '/api/v1/alerts/:alertId', READ],
+  ['POST', '/api/v1/alerts/:alertId/acknowledge', WRITE],
+  ['POST', '/api/v1/alerts/:alertId/notes', WRITE],
+  ['POST', '/api/v1/alerts/:alertId/escalate', WRITE],
+  ['POST', '/api/v1/alerts/:alertId/silence', WRITE],
+  ['POST', '/api/v1/alerts/:alertId/resolve', WRITE],
+  ['POST', '/api/v1/alerts/:alertId/diagnose', WRITE],
+  ['POST', '/api/v1/commands/policy-check', WRITE],
+  ['POST', '/api/v1/commands', WRITE],
+  ['GET', '/api/v1/commands', READ],
+  ['GET', '/api/v1/commands/:commandId', OUTPUT],
+  ['POST', '/api/v1/commands/:commandId/approve', APPROVE],
+  ['POST', '/api/v1/commands/:commandId/reject', APPROVE],
+  ['POST', '/api/v1/commands/:commandId/cancel', WRITE],
+  ['GET', '/api/v1/rules', READ],
+  ['POST', '/api/v1/rules', ['admin']],
+  ['PUT', '/api/v1/rules/:ruleId', ['admin']],
+  ['DELETE', '/api/v1/rules/:ruleId', ['admin']],
+  ['GET', '/api/v1/silences', READ],
+  ['POST', '/api/v1/silences', WRITE],
+  ['DELETE', '/api/v1/silences/:silenceId', WRITE],
+  ['GET', '/api/v1/audit/events', AUDIT],
+  ['GET', '/api/v1/audit/streams/:streamId/state', AUDIT],
+  ['POST', '/api/v1/audit/verify', AUDIT],
+  ['GET', '/api/v1/assets', READ],
 ];
 
 const key = (method: string, path: string) => `${method} ${path}`;
@@ -120,6 +159,51 @@ describeWithServer('postgres', 'authorization matrix', () => {
       });
     },
   );
+});
+
+/** The room half of the matrix: every room of the ROOMS table × every role + anonymous. */
+describeWithServer('postgres', 'authorization matrix: Socket.IO rooms', () => {
+  let h: Harness;
+  const sockets = new Map<Role, Awaited<ReturnType<typeof connectSocket>>>();
+
+  beforeAll(async () => {
+    h = await startGateway({ LOGIN_LIMIT_PER_IP: '10000' });
+    for (const role of ROLES)
+      sockets.set(role, await connectSocket(h.url, { token: (await h.userWithRole(role)).access }));
+  });
+  afterAll(async () => {
+    for (const s of sockets.values()) s.close();
+    await h.close();
+  });
+
+  it('anonymous sockets are refused at the handshake', async () => {
+    await expect(connectSocket(h.url, undefined)).rejects.toMatchObject({ message: 'unauthenticated' });
+    await expect(connectSocket(h.url, { token: 'not.a.token' })).rejects.toMatchObject({
+      message: 'unauthenticated',
+      data: { code: 'invalid_token' },
+    });
+  });
+
+  it('a room outside the table is refused to every role', async () => {
+    for (const role of ROLES) {
+      expect(await subscribe(sockets.get(role)!, 'users')).toMatchObject({
+        ok: false,
+        error: { code: 'unknown_room' },
+      });
+    }
+  });
+
+  describe.each(ROOMS.map((r) => [r.example, r.roles] as const))('room %s', (room, roles) => {
+    it.each(ROLES)('as %s', async (role) => {
+      const ack = await subscribe(sockets.get(role)!, room);
+      if (roles.includes(role)) expect(ack).toEqual({ ok: true });
+      else
+        expect(ack).toEqual({
+          ok: false,
+          error: { code: 'forbidden', message: 'not allowed for your role' },
+        });
+    });
+  });
 });
 
 describeWithServer('postgres', 'deny by default', () => {

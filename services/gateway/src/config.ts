@@ -42,6 +42,34 @@ export const gatewayConfigSchema = z.object({
     .min(1024)
     .max(16 * 1024 * 1024)
     .default(64 * 1024),
+  /** Schema of the projector's read models (docs/projector.md). */
+  READ_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('nagare_read'),
+  /** Key prefix of the projector's Redis snapshots (NAGARE_REDIS_PREFIX on the projector). */
+  SNAPSHOT_PREFIX: z.string().min(1).default('nagare:'),
+  /** The command service's internal HTTP API (writes); unset: write routes answer 503. */
+  COMMAND_SERVICE_URL: z.url().optional(),
+  COMMAND_INTERNAL_TOKEN: z.string().min(16).optional(),
+  COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Kafka bootstrap servers for live updates (projections.updates, agent.command-output); unset: no live feed. */
+  KAFKA_BROKERS: envList(),
+  SCHEMA_REGISTRY_URL: z.url().optional(),
+  /** Consumer group prefix; each gateway instance reads every record (its own group). */
+  LIVE_GROUP_PREFIX: z.string().min(1).default('nagare-gateway-live'),
+  /** Messages queued for one socket before it is disconnected as too slow (after coalescing). */
+  SOCKET_BUFFER_LIMIT: z.coerce.number().int().min(8).max(100_000).default(1000),
+  /** Rooms one socket may join at once. */
+  SOCKET_MAX_ROOMS: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** The dashboard's static build, served on the same origin; unset or missing: API only. */
+  WEB_ROOT: z.string().optional(),
+  /** Sliding window on every /api route, per authenticated user (or API key) and per client IP. */
+  API_LIMIT_PER_USER: z.coerce.number().int().min(1).default(600),
+  API_LIMIT_PER_IP: z.coerce.number().int().min(1).default(1200),
+  API_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How long a verified access token's session check is reused (0 = check the database every request). */
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Create `admin` with a one-time password on an empty user table (printed once to stderr). */
   BOOTSTRAP_ADMIN: z
     .enum(['true', 'false'])

@@ -1,13 +1,14 @@
-import { Identity } from '@nagare/identity';
-import { type Logger, SERVICE_LOGGER } from '@nagare/service-kit';
+import { type Logger, SERVICE_CONFIG, SERVICE_LOGGER } from '@nagare/service-kit';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { AccessTokens } from '../auth/jwt';
-import { ACCESS_TOKENS } from '../repositories/tokens';
+import type { GatewayConfig } from '../config';
+import type { SlidingWindowLimiter } from '../repositories/rate-limit.repository';
+import { RATE_LIMITER } from '../repositories/tokens';
 import { ApiError } from './api-error';
+import { Authenticator } from './authenticator';
 import { ACCESS_KEY, type Access, ALLOW_PENDING_PASSWORD_KEY } from './decorators';
-import type { AuthenticatedRequest, Principal } from './principal';
+import type { AuthenticatedRequest } from './principal';
 
 /**
  * Global guard on every route. A route without @Public()/@Roles() is refused (deny by
@@ -17,8 +18,9 @@ import type { AuthenticatedRequest, Principal } from './principal';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(Identity) private readonly identity: Identity,
-    @Inject(ACCESS_TOKENS) private readonly tokens: AccessTokens,
+    @Inject(Authenticator) private readonly authenticator: Authenticator,
+    @Inject(RATE_LIMITER) private readonly limiter: SlidingWindowLimiter,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -35,7 +37,7 @@ export class AuthGuard implements CanActivate {
     if ('public' in access) return true;
 
     const request = ctx.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
-    const principal = await this.authenticate(request);
+    const principal = await this.authenticator.fromHeaders(request.headers);
     request.principal = principal;
 
     if (
@@ -46,56 +48,23 @@ export class AuthGuard implements CanActivate {
       throw ApiError.forbidden('change your one-time password first', 'password_change_required');
     }
     if (!access.roles.includes(principal.role)) throw ApiError.forbidden();
-    return true;
-  }
-
-  private async authenticate(request: FastifyRequest): Promise<Principal> {
-    const authorization = request.headers.authorization;
-    const headerKey = request.headers['x-api-key'];
-    if (typeof headerKey === 'string' && headerKey.length > 0) return this.apiKey(headerKey);
-    if (!authorization) throw ApiError.unauthenticated();
-    const space = authorization.indexOf(' ');
-    const scheme = space > 0 ? authorization.slice(0, space).toLowerCase() : '';
-    const credential = space > 0 ? authorization.slice(space + 1).trim() : '';
-    if (scheme === 'apikey') return this.apiKey(credential);
-    if (scheme === 'bearer') return this.bearer(credential);
-    throw ApiError.unauthenticated('unsupported authorization scheme (use Bearer or ApiKey)');
-  }
-
-  private async apiKey(key: string): Promise<Principal> {
-    const apiKey = await this.identity.apiKeys.verify(key);
-    if (!apiKey) throw ApiError.unauthenticated('invalid or revoked API key', 'invalid_api_key');
-    return { kind: 'api_key', id: apiKey.id, name: apiKey.name, role: apiKey.role };
-  }
-
-  /**
-   * The token's signature proves who and when; the database says whether that still holds:
-   * user enabled, session not logged out, not revoked by reuse detection or a password
-   * change (both revoke every session of the user). Role comes from the database, so a role change applies at once.
-   */
-  private async bearer(token: string): Promise<Principal> {
-    const verified = this.tokens.verify(token);
-    if (!verified.ok) {
-      throw verified.reason === 'expired'
-        ? ApiError.unauthenticated('access token expired', 'token_expired')
-        : ApiError.unauthenticated('invalid access token', 'invalid_token');
+    const limit = await this.limiter.hit(
+      `api:${principal.kind}:${principal.id}`,
+      this.config.API_LIMIT_PER_USER,
+      this.config.API_LIMIT_WINDOW_SECONDS * 1000,
+    );
+    if (!limit.allowed) {
+      const retryAfter = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+      throw new ApiError(
+        429,
+        'rate_limited',
+        'too many requests; try again later',
+        { retryAfterSeconds: retryAfter },
+        {
+          'retry-after': String(retryAfter),
+        },
+      );
     }
-    const { claims } = verified;
-    const [user, sessionActive] = await Promise.all([
-      this.identity.users.findById(claims.sub),
-      this.identity.refreshTokens.isFamilyActive(claims.sid, claims.sub),
-    ]);
-    if (!user || user.disabled)
-      throw ApiError.unauthenticated('account disabled or removed', 'invalid_token');
-    if (!sessionActive) throw ApiError.unauthenticated('session ended', 'session_revoked');
-    return {
-      kind: 'user',
-      id: user.id,
-      username: user.username,
-      role: user.role,
-      sessionId: claims.sid,
-      tokenId: claims.jti,
-      mustChangePassword: user.mustChangePassword,
-    };
+    return true;
   }
 }

@@ -4,6 +4,8 @@ import {
   type CustomDecorator,
   createParamDecorator,
   type ExecutionContext,
+  Headers,
+  Query,
   SetMetadata,
 } from '@nestjs/common';
 import type { z } from 'zod';
@@ -57,3 +59,10 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: Execu
   if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
   return principal;
 });
+
+/** The query string validated with a zod schema (400 validation_failed otherwise). */
+export const ValidQuery = (schema: z.ZodType): ParameterDecorator =>
+  Query(new ZodValidationPipe(schema, 'query'));
+
+/** The Idempotency-Key header, passed through to the command service. */
+export const IdempotencyKey = (): ParameterDecorator => Headers('idempotency-key');

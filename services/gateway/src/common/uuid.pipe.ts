@@ -10,3 +10,13 @@ export class UuidPipe implements PipeTransform {
     return value.toLowerCase();
   }
 }
+
+const TEXT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$/;
+
+/** Path ids that are not UUIDs (host ids, alert ids `<key>.<n>`, stream ids): a safe charset or 404. */
+export class IdPipe implements PipeTransform {
+  transform(value: unknown): string {
+    if (typeof value !== 'string' || !TEXT_ID.test(value)) throw ApiError.notFound();
+    return value;
+  }
+}

@@ -30,7 +30,17 @@ export class MemorySlidingWindow implements SlidingWindowLimiter {
 
   async hit(key: string, limit: number, windowMs: number): Promise<LimitDecision> {
     const now = this.now();
-    const recent = (this.hits.get(key) ?? []).filter((t) => t > now - windowMs);
+    // Hits are appended in time order: drop the expired prefix (binary search, one memmove)
+    // instead of filtering the whole window on every request.
+    const recent = this.hits.get(key) ?? [];
+    let lo = 0;
+    let hi = recent.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((recent[mid] as number) > now - windowMs) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo > 0) recent.splice(0, lo);
     if (recent.length >= limit) {
       this.hits.set(key, recent);
       return { allowed: false, count: recent.length, retryAfterMs: (recent[0] as number) + windowMs - now };

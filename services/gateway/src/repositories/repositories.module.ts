@@ -12,7 +12,11 @@ import { Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/com
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { AccessTokens } from '../auth/jwt';
+import { CommandClient } from '../command-client/command-client';
+import { Authenticator } from '../common/authenticator';
 import type { GatewayConfig } from '../config';
+import { ReadModelsRepository } from '../read-models/read-models.repository';
+import { SnapshotsRepository } from '../read-models/snapshots.repository';
 import { MemorySlidingWindow, RedisSlidingWindow, type SlidingWindowLimiter } from './rate-limit.repository';
 import { ACCESS_TOKENS, PG_POOL, RATE_LIMITER, REDIS } from './tokens';
 
@@ -83,8 +87,22 @@ import { ACCESS_TOKENS, PG_POOL, RATE_LIMITER, REDIS } from './tokens';
       useFactory: (config: GatewayConfig) =>
         new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS),
     },
+    ReadModelsRepository,
+    SnapshotsRepository,
+    CommandClient,
+    Authenticator,
   ],
-  exports: [PG_POOL, REDIS, RATE_LIMITER, Identity, ACCESS_TOKENS],
+  exports: [
+    PG_POOL,
+    REDIS,
+    RATE_LIMITER,
+    Identity,
+    ACCESS_TOKENS,
+    ReadModelsRepository,
+    SnapshotsRepository,
+    CommandClient,
+    Authenticator,
+  ],
 })
 export class RepositoriesModule implements OnApplicationBootstrap {
   constructor(

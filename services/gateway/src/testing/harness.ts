@@ -60,6 +60,8 @@ export async function startGateway(
       JWT_SECRET: TEST_JWT_SECRET,
       BOOTSTRAP_ADMIN: 'false',
       LOG_LEVEL: 'warn',
+      // Revocation tests expect the database to be asked on every request.
+      AUTH_CACHE_MS: '0',
       ...env,
     },
     logDestination: new Writable({ write: (_c, _e, cb) => cb() }),
