@@ -27,14 +27,26 @@ export interface PlatformOptions {
 export interface Ports {
   gateway: number;
   ingest: number;
+  command: number;
+  projector: number;
   broker: number;
   registry: number;
   postgres: number;
 }
-const DEFAULT_PORTS: Ports = { gateway: 8080, ingest: 8090, broker: 9092, registry: 8081, postgres: 5433 };
+const DEFAULT_PORTS: Ports = {
+  gateway: 8080,
+  ingest: 8090,
+  command: 8091,
+  projector: 8092,
+  broker: 9092,
+  registry: 8081,
+  postgres: 5433,
+};
 
 export interface Secrets {
   jwtSecret: string;
+  /** Shared by the gateway and the command service's internal API. */
+  internalToken: string;
   commandSigningKeyPem: string;
   commandSigningPublicKeyPem: string;
 }
@@ -42,6 +54,7 @@ export interface Secrets {
 export interface RunningPlatform {
   dashboardUrl: string;
   ingestUrl: string;
+  agentDataDir: string;
   brokers: string[];
   registryUrl: string;
   databaseUrl: string;
@@ -100,12 +113,15 @@ async function choosePorts(dataDir: string, host: string, wanted: Partial<Ports>
 export function loadOrCreateSecrets(dataDir: string): Secrets {
   const file = path.join(dataDir, 'secrets.json');
   const existing = readJson<Secrets>(file);
-  if (existing) return existing;
+  if (existing?.internalToken) return existing;
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const secrets: Secrets = {
-    jwtSecret: randomBytes(48).toString('base64url'),
-    commandSigningKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    commandSigningPublicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    jwtSecret: existing?.jwtSecret ?? randomBytes(48).toString('base64url'),
+    internalToken: randomBytes(32).toString('base64url'),
+    commandSigningKeyPem:
+      existing?.commandSigningKeyPem ?? privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    commandSigningPublicKeyPem:
+      existing?.commandSigningPublicKeyPem ?? publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -198,16 +214,55 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
+    const svc = (name: string) => path.join(repoRoot, `services/${name}/dist/main.js`);
     const parts: ServicePart[] = [
       {
+        name: 'command',
+        entry: svc('command'),
+        env: {
+          ...common,
+          HOST: '127.0.0.1',
+          PORT: String(ports.command),
+          INTERNAL_TOKEN: secrets.internalToken,
+          COMMAND_SIGNING_KEY: secrets.commandSigningKeyPem,
+        },
+        healthPort: ports.command,
+      },
+      {
+        name: 'projector',
+        entry: svc('projector'),
+        env: {
+          ...common,
+          HOST: '127.0.0.1',
+          PORT: String(ports.projector),
+          NAGARE_BROKERS: brokers.join(','),
+          NAGARE_REGISTRY_URL: registryUrl,
+          ...(redisUrl ? { NAGARE_REDIS_URL: redisUrl } : {}),
+        },
+        healthPort: ports.projector,
+      },
+      {
+        name: 'ingest',
+        entry: svc('ingest'),
+        env: {
+          ...common,
+          HOST: host,
+          PORT: String(ports.ingest),
+          COMMAND_SIGNING_PUBLIC_KEY: secrets.commandSigningPublicKeyPem,
+        },
+        healthPort: ports.ingest,
+      },
+      {
         name: 'gateway',
-        entry: path.join(repoRoot, 'services/gateway/dist/main.js'),
+        entry: svc('gateway'),
         env: {
           ...common,
           HOST: host,
           PORT: String(ports.gateway),
           JWT_SECRET: secrets.jwtSecret,
           BOOTSTRAP_ADMIN: 'false',
+          COMMAND_SERVICE_URL: `http://127.0.0.1:${ports.command}`,
+          COMMAND_INTERNAL_TOKEN: secrets.internalToken,
           // The dashboard on the gateway's origin once services/web is built (API only before).
           WEB_ROOT: path.join(repoRoot, 'services/web/build'),
         },
@@ -229,13 +284,23 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       supervisor.start(spec);
       await supervisor.waitReady(part.name, 120_000);
     }
-    for (const name of ['ingest', 'command', 'projector', 'web', 'agent']) {
-      if (!parts.some((p) => p.name === name)) missing.push({ name, why: 'not part of this build yet' });
+    if (!existsSync(path.join(repoRoot, 'services/web/build/index.html'))) {
+      missing.push({ name: 'web', why: 'services/web/build is not built (the API still answers)' });
+    }
+
+    // 6. The local agent, enrolled automatically so the dashboard shows this machine at once
+    const ingestUrl = `http://127.0.0.1:${ports.ingest}`;
+    const agentEntry = path.join(repoRoot, 'agent/dist/main.js');
+    if (existsSync(agentEntry) && supervisor.pid('ingest') !== undefined) {
+      await startLocalAgent({ dataDir, agentEntry, ingestUrl, databaseUrl: pg.url, supervisor, log });
+    } else {
+      missing.push({ name: 'agent', why: 'agent/dist or the ingest service is not built' });
     }
 
     return {
       dashboardUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports.gateway}`,
       ingestUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports.ingest}`,
+      agentDataDir: path.join(dataDir, 'agent'),
       brokers,
       registryUrl,
       databaseUrl: pg.url,
@@ -249,4 +314,48 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await stop();
     throw err;
   }
+}
+
+/**
+ * Enrolls this machine's agent once (a one-time token made directly in the identity store,
+ * exchanged by the agent itself over the ingest edge) and keeps it running.
+ */
+async function startLocalAgent(o: {
+  dataDir: string;
+  agentEntry: string;
+  ingestUrl: string;
+  databaseUrl: string;
+  supervisor: Supervisor;
+  log: (line: string) => void;
+}): Promise<void> {
+  const agentDir = path.join(o.dataDir, 'agent');
+  mkdirSync(agentDir, { recursive: true, mode: 0o700 });
+  const configFile = path.join(agentDir, 'agent.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({ server: o.ingestUrl, dataDir: path.join(agentDir, 'state') }, null, 2),
+  );
+  if (!existsSync(path.join(agentDir, 'state', 'credential.json'))) {
+    const pool = new Pool({ connectionString: o.databaseUrl, max: 1 });
+    try {
+      const { token } = await new Identity({ pool }).agents.createEnrollmentToken({
+        ttlMs: 10 * 60_000,
+        labels: { source: 'local' },
+      });
+      const { execFile } = await import('node:child_process');
+      await new Promise<void>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          [o.agentEntry, '-c', configFile, 'enroll', '--token', token, '--server', o.ingestUrl],
+          { timeout: 60_000 },
+          (err, _stdout, stderr) =>
+            err ? reject(new Error(`agent enroll failed: ${stderr || err.message}`)) : resolve(),
+        ),
+      );
+      o.log('local agent enrolled');
+    } finally {
+      await pool.end();
+    }
+  }
+  o.supervisor.start({ name: 'agent', entry: o.agentEntry, args: ['-c', configFile, 'run'] });
 }

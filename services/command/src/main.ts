@@ -1,14 +1,20 @@
 import 'reflect-metadata';
-import { HttpSchemaRegistry, MemorySchemaRegistry } from '@nagare/contracts';
+import { HttpSchemaRegistry, MemorySchemaRegistry, RecordCodec } from '@nagare/contracts';
+import { createRelayProducer, PostgresCheckpointStore, PostgresEventStore, Relay } from '@nagare/event-store';
 import { runService, tcpCheck } from '@nagare/service-kit';
 import type { Producer } from 'kafkajs';
 import { CommandAppModule } from './app.module';
 import { commandConfigFrom, commandEnvSchema } from './config/config';
 import { connectProducer, createKafka, KafkaIngress, KafkaRecordSink } from './io/kafka';
+import type { EventStorePort } from './store/event-store.port';
 import { MemoryEventStore } from './store/memory-event-store';
+import { avroEventEncoder } from './store/relay-encoder';
 
 /** `node dist/main.js`: the command service (environment: docs/command-service.md). */
 let producer: Producer | undefined;
+let relayProducer: Producer | undefined;
+let relay: Relay | undefined;
+let pgStore: PostgresEventStore | undefined;
 
 void runService({
   name: 'command',
@@ -21,8 +27,30 @@ void runService({
       : new MemorySchemaRegistry();
     const kafka = createKafka(config.kafka.brokers);
     producer = await connectProducer(kafka);
-    // The PostgreSQL event store adapter is wired here once @nagare/event-store is on main.
-    const store = new MemoryEventStore();
+    let store: EventStorePort;
+    if (env.DATABASE_URL) {
+      pgStore = new PostgresEventStore({
+        connectionString: env.DATABASE_URL,
+        schema: env.EVENT_STORE_SCHEMA,
+      });
+      store = pgStore as unknown as EventStorePort;
+      // The relay is this service's outbox: every committed event goes to its events.* topic.
+      relayProducer = createRelayProducer(kafka);
+      await relayProducer.connect();
+      relay = new Relay({
+        store: pgStore,
+        checkpoints: new PostgresCheckpointStore({
+          connectionString: env.DATABASE_URL,
+          schema: env.EVENT_STORE_SCHEMA,
+        }),
+        producer: relayProducer,
+        encode: avroEventEncoder(new RecordCodec(registry)),
+        onError: (err) => console.error(`relay: ${String(err)}`),
+      });
+      await relay.start();
+    } else {
+      store = new MemoryEventStore();
+    }
     return CommandAppModule.forRoot({
       config,
       store,
@@ -35,7 +63,12 @@ void runService({
     const [host = '127.0.0.1', port = '9092'] = (ctx.config.KAFKA_BROKERS[0] ?? '').split(':');
     ctx.health.register('broker', tcpCheck(host, Number(port)));
     ctx.closeHooks.register('kafka-producer', async () => producer?.disconnect());
-    ctx.logger.warn('event store: in-memory (events do not survive a restart)');
+    ctx.closeHooks.register('relay', async () => {
+      await relay?.stop();
+      await relayProducer?.disconnect();
+      await pgStore?.close();
+    });
+    if (!ctx.config.DATABASE_URL) ctx.logger.warn('event store: in-memory (events do not survive a restart)');
     if (!ctx.config.SCHEMA_REGISTRY_URL) {
       ctx.logger.warn('SCHEMA_REGISTRY_URL not set: schema ids are local to this process');
     }
