@@ -1,18 +1,27 @@
 import 'reflect-metadata';
 import { HttpSchemaRegistry, MemorySchemaRegistry } from '@nagare/contracts';
+import { PostgresEventStore } from '@nagare/event-store';
 import { runService, tcpCheck } from '@nagare/service-kit';
 import type { Producer } from 'kafkajs';
+import { z } from 'zod';
 import { CommandAppModule } from './app.module';
 import { commandConfigFrom, commandEnvSchema } from './config/config';
 import { connectProducer, createKafka, KafkaIngress, KafkaRecordSink } from './io/kafka';
-import { MemoryEventStore } from './store/memory-event-store';
 
 /** `node dist/main.js`: the command service (environment: docs/command-service.md). */
 let producer: Producer | undefined;
+let store: PostgresEventStore | undefined;
 
 void runService({
   name: 'command',
-  config: commandEnvSchema,
+  config: commandEnvSchema.extend({
+    /** PostgreSQL holding the event store (migrated on first use). */
+    DATABASE_URL: z.string().min(1),
+    EVENT_STORE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default('nagare_es'),
+  }),
   module: async (env) => {
     const config = commandConfigFrom(env);
     if (!config.signingKey) throw new Error('COMMAND_SIGNING_KEY or COMMAND_SIGNING_KEY_FILE is required');
@@ -21,8 +30,7 @@ void runService({
       : new MemorySchemaRegistry();
     const kafka = createKafka(config.kafka.brokers);
     producer = await connectProducer(kafka);
-    // The PostgreSQL event store adapter is wired here once @nagare/event-store is on main.
-    const store = new MemoryEventStore();
+    store = new PostgresEventStore({ connectionString: env.DATABASE_URL, schema: env.EVENT_STORE_SCHEMA });
     return CommandAppModule.forRoot({
       config,
       store,
@@ -34,8 +42,9 @@ void runService({
   configure: (_app, ctx) => {
     const [host = '127.0.0.1', port = '9092'] = (ctx.config.KAFKA_BROKERS[0] ?? '').split(':');
     ctx.health.register('broker', tcpCheck(host, Number(port)));
+    ctx.health.register('event-store', () => store!.headPosition());
     ctx.closeHooks.register('kafka-producer', async () => producer?.disconnect());
-    ctx.logger.warn('event store: in-memory (events do not survive a restart)');
+    ctx.closeHooks.register('event-store', async () => store?.close());
     if (!ctx.config.SCHEMA_REGISTRY_URL) {
       ctx.logger.warn('SCHEMA_REGISTRY_URL not set: schema ids are local to this process');
     }
