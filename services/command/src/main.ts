@@ -3,22 +3,28 @@ import { HttpSchemaRegistry, MemorySchemaRegistry, RecordCodec } from '@nagare/c
 import { createRelayProducer, PostgresCheckpointStore, PostgresEventStore, Relay } from '@nagare/event-store';
 import { runService, tcpCheck } from '@nagare/service-kit';
 import type { Producer } from 'kafkajs';
+import { z } from 'zod';
 import { CommandAppModule } from './app.module';
 import { commandConfigFrom, commandEnvSchema } from './config/config';
 import { connectProducer, createKafka, KafkaIngress, KafkaRecordSink } from './io/kafka';
-import type { EventStorePort } from './store/event-store.port';
-import { MemoryEventStore } from './store/memory-event-store';
 import { avroEventEncoder } from './store/relay-encoder';
 
 /** `node dist/main.js`: the command service (environment: docs/command-service.md). */
 let producer: Producer | undefined;
+let store: PostgresEventStore | undefined;
 let relayProducer: Producer | undefined;
 let relay: Relay | undefined;
-let pgStore: PostgresEventStore | undefined;
 
 void runService({
   name: 'command',
-  config: commandEnvSchema,
+  config: commandEnvSchema.extend({
+    /** PostgreSQL holding the event store (migrated on first use). */
+    DATABASE_URL: z.string().min(1),
+    EVENT_STORE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default('nagare_es'),
+  }),
   module: async (env) => {
     const config = commandConfigFrom(env);
     if (!config.signingKey) throw new Error('COMMAND_SIGNING_KEY or COMMAND_SIGNING_KEY_FILE is required');
@@ -27,30 +33,21 @@ void runService({
       : new MemorySchemaRegistry();
     const kafka = createKafka(config.kafka.brokers);
     producer = await connectProducer(kafka);
-    let store: EventStorePort;
-    if (env.DATABASE_URL) {
-      pgStore = new PostgresEventStore({
+    store = new PostgresEventStore({ connectionString: env.DATABASE_URL, schema: env.EVENT_STORE_SCHEMA });
+    // The relay is this service's outbox: every committed event goes to its events.* topic, in stream order.
+    relayProducer = createRelayProducer(kafka);
+    await relayProducer.connect();
+    relay = new Relay({
+      store,
+      checkpoints: new PostgresCheckpointStore({
         connectionString: env.DATABASE_URL,
         schema: env.EVENT_STORE_SCHEMA,
-      });
-      store = pgStore as unknown as EventStorePort;
-      // The relay is this service's outbox: every committed event goes to its events.* topic.
-      relayProducer = createRelayProducer(kafka);
-      await relayProducer.connect();
-      relay = new Relay({
-        store: pgStore,
-        checkpoints: new PostgresCheckpointStore({
-          connectionString: env.DATABASE_URL,
-          schema: env.EVENT_STORE_SCHEMA,
-        }),
-        producer: relayProducer,
-        encode: avroEventEncoder(new RecordCodec(registry)),
-        onError: (err) => console.error(`relay: ${String(err)}`),
-      });
-      await relay.start();
-    } else {
-      store = new MemoryEventStore();
-    }
+      }),
+      producer: relayProducer,
+      encode: avroEventEncoder(new RecordCodec(registry)),
+      onError: (err) => console.error(`relay: ${String(err)}`),
+    });
+    await relay.start();
     return CommandAppModule.forRoot({
       config,
       store,
@@ -62,13 +59,13 @@ void runService({
   configure: (_app, ctx) => {
     const [host = '127.0.0.1', port = '9092'] = (ctx.config.KAFKA_BROKERS[0] ?? '').split(':');
     ctx.health.register('broker', tcpCheck(host, Number(port)));
+    ctx.health.register('event-store', () => store!.headPosition());
     ctx.closeHooks.register('kafka-producer', async () => producer?.disconnect());
+    ctx.closeHooks.register('event-store', async () => store?.close());
     ctx.closeHooks.register('relay', async () => {
       await relay?.stop();
       await relayProducer?.disconnect();
-      await pgStore?.close();
     });
-    if (!ctx.config.DATABASE_URL) ctx.logger.warn('event store: in-memory (events do not survive a restart)');
     if (!ctx.config.SCHEMA_REGISTRY_URL) {
       ctx.logger.warn('SCHEMA_REGISTRY_URL not set: schema ids are local to this process');
     }

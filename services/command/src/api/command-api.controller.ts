@@ -162,6 +162,13 @@ export class CommandApiController {
     return this.commands.request(parseBody(RequestCommand, body), this.ctx(caller), caller.options);
   }
 
+  @Post('commands/policy-check')
+  @HttpCode(200)
+  async policyCheck(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    requireRole(caller, ...OPERATORS);
+    return this.commands.checkPolicy(parseBody(RequestCommand, body), this.ctx(caller));
+  }
+
   @Post('commands/:commandId/approve')
   @HttpCode(200)
   async approve(

@@ -5,6 +5,7 @@ import { CommandSideViews } from '../views/command-side-views';
 /** What the routes answer (success and error shapes together, for terse assertions). */
 interface ApiBody {
   error?: string;
+  allowed?: boolean;
   streamId: string;
   replayed: boolean;
   events: { type: string; data: Record<string, unknown> }[];
@@ -125,6 +126,22 @@ describe('command HTTP API', () => {
       reason: 'x',
     });
     expect([late.status, late.body.error]).toEqual([409, 'ALERT_NOT_ACTIVE']);
+  });
+
+  it('answers a policy check per host without requesting anything', async () => {
+    await h.feed('telemetry.inventory', 'nagare.telemetry.HostFacts', hostFacts('web-1'));
+    const r = await post('/commands/commands/policy-check', as('alice', 'operator'), {
+      hostIds: ['web-1'],
+      argv: ['reboot'],
+      reason: 'x',
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      allowed: true,
+      requiresApproval: true,
+      hosts: [{ hostId: 'web-1', allowed: true, policy: 'operators' }],
+    });
+    expect(await h.types('command')).toEqual([]);
   });
 
   it('runs the command lifecycle: request, approval by another approver, cancel', async () => {

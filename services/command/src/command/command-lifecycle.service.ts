@@ -140,6 +140,42 @@ export class CommandLifecycle {
     return { requestId, commands };
   }
 
+  /** What the policy would say for this request on each target host, without requesting anything. */
+  checkPolicy(input: CommandRequestInput, c: CommandContext) {
+    const hosts = this.targets(input);
+    const results = hosts.map((h) => {
+      try {
+        const d = this.policy.evaluate({
+          roles: c.roles ?? [],
+          argv: input.argv,
+          shell: input.shell ?? false,
+          hostLabels: h.labels,
+        });
+        return {
+          hostId: h.hostId,
+          allowed: true,
+          policy: d.policy,
+          requiresApproval: d.requiresApproval,
+          reason: null,
+        };
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        return {
+          hostId: h.hostId,
+          allowed: false,
+          policy: null,
+          requiresApproval: false,
+          reason: err.message,
+        };
+      }
+    });
+    return {
+      allowed: results.every((r) => r.allowed),
+      requiresApproval: results.some((r) => r.requiresApproval),
+      hosts: results,
+    };
+  }
+
   async approve(commandId: string, comment: string | null, c: CommandContext, o?: HandleOptions) {
     const result = await this.aggregates.command({ ...c, type: 'ApproveCommand', commandId, comment }, o);
     if (result.state.status === 'ready') await this.dispatch(commandId, o?.correlationId);

@@ -12,12 +12,6 @@ const ms = (def: number) => z.coerce.number().int().min(0).default(def);
 export const commandEnvSchema = z.object({
   /** Shared secret the gateway sends in x-nagare-internal-token. */
   INTERNAL_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-  /** PostgreSQL event store; without it the service runs on an in-memory store (tests, demos). */
-  DATABASE_URL: z.url().optional(),
-  EVENT_STORE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
-    .default('nagare_es'),
   KAFKA_BROKERS: envList().pipe(z.array(z.string()).min(1, 'name at least one broker (host:port)')),
   SCHEMA_REGISTRY_URL: z.url().optional(),
   KAFKA_GROUP: z.string().default('nagare-command'),
