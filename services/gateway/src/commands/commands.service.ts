@@ -56,24 +56,21 @@ export class CommandsService {
     };
   }
 
-  /**
-   * Forwarded to the command service, which owns the policy. Its internal API has no
-   * policy-check route yet: an unknown-route 404 from it becomes 501 here, not a 404 that
-   * would read as "no such host".
-   */
+  /** Forwarded to the command service, which owns the policy; answered in the contract's shape. */
   async policyCheck(actor: Principal, request: CommandRequest) {
-    try {
-      return await this.commands.post('/commands/commands/policy-check', toInternal(request), actor);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && !/host/i.test(err.code)) {
-        throw new ApiError(
-          501,
-          'policy_check_unavailable',
-          'the command service does not offer a policy check yet',
-        );
-      }
-      throw err;
-    }
+    const out = await this.commands.post<{
+      allowed: boolean;
+      requiresApproval: boolean;
+      hosts: { hostId: string; allowed: boolean; policy: string; requiresApproval: boolean; reason?: string }[];
+    }>('/commands/commands/policy-check', toInternal(request), actor);
+    const refused = out.hosts.find((h) => !h.allowed);
+    return {
+      allowed: out.allowed,
+      requiresApproval: out.requiresApproval,
+      policy: (refused ?? out.hosts[0])?.policy ?? null,
+      reason: refused?.reason ?? null,
+      hosts: out.hosts,
+    };
   }
 
   async request(actor: Principal, request: CommandRequest, idempotencyKey?: string) {

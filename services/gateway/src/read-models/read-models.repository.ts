@@ -234,16 +234,20 @@ export class ReadModelsRepository {
   }
 
   async alerts(q: AlertQuery, now: number): Promise<Row[]> {
-    const params: unknown[] = [new Date(now).toISOString()];
+    const params: unknown[] = [];
     const where: string[] = [];
-    const silenced = `(a.silenced_until IS NOT NULL AND a.silenced_until > $1)`;
-    const stateSql: Record<string, string> = {
-      active: `(a.state = 'firing' AND NOT ${silenced})`,
-      acknowledged: `(a.state = 'acknowledged' AND NOT ${silenced})`,
-      silenced: `(a.state <> 'resolved' AND ${silenced})`,
-      resolved: `(a.state = 'resolved')`,
-    };
-    if (q.states.length > 0) where.push(`(${q.states.map((s) => stateSql[s]).join(' OR ')})`);
+    if (q.states.length > 0) {
+      // `now` only when a state filter needs it: PostgreSQL refuses a parameter no clause uses.
+      params.push(new Date(now).toISOString());
+      const silenced = `(a.silenced_until IS NOT NULL AND a.silenced_until > $${params.length})`;
+      const stateSql: Record<string, string> = {
+        active: `(a.state = 'firing' AND NOT ${silenced})`,
+        acknowledged: `(a.state = 'acknowledged' AND NOT ${silenced})`,
+        silenced: `(a.state <> 'resolved' AND ${silenced})`,
+        resolved: `(a.state = 'resolved')`,
+      };
+      where.push(`(${q.states.map((s) => stateSql[s]).join(' OR ')})`);
+    }
     if (q.minSeverity !== undefined) {
       params.push(q.minSeverity);
       where.push(`a.severity >= $${params.length}`);
