@@ -352,6 +352,8 @@ describeWithServer('postgres', 'dashboard REST over the read models', () => {
   it('lists alerts by state and answers one with its timeline', async () => {
     const active = await h.request('GET', '/api/v1/alerts?state=active', { token: viewer });
     expect(active.body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual(['k2.1']);
+    const resolved = await h.request('GET', '/api/v1/alerts?state=resolved', { token: viewer });
+    expect(resolved.status).toBe(200);
     const all = await h.request('GET', '/api/v1/alerts', { token: viewer });
     expect(all.status).toBe(200);
     expect(all.body.alerts.map((a: { alertId: string }) => a.alertId).sort()).toEqual(['k1.1', 'k2.1']);

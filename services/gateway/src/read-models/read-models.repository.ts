@@ -237,16 +237,22 @@ export class ReadModelsRepository {
     const params: unknown[] = [];
     const where: string[] = [];
     if (q.states.length > 0) {
-      // `now` only when a state filter needs it: PostgreSQL refuses a parameter no clause uses.
-      params.push(new Date(now).toISOString());
-      const silenced = `(a.silenced_until IS NOT NULL AND a.silenced_until > $${params.length})`;
-      const stateSql: Record<string, string> = {
-        active: `(a.state = 'firing' AND NOT ${silenced})`,
-        acknowledged: `(a.state = 'acknowledged' AND NOT ${silenced})`,
-        silenced: `(a.state <> 'resolved' AND ${silenced})`,
-        resolved: `(a.state = 'resolved')`,
+      // `now` only when a clause uses it: PostgreSQL refuses a parameter nothing references.
+      let nowParam: string | undefined;
+      const silenced = () => {
+        if (!nowParam) {
+          params.push(new Date(now).toISOString());
+          nowParam = `$${params.length}`;
+        }
+        return `(a.silenced_until IS NOT NULL AND a.silenced_until > ${nowParam})`;
       };
-      where.push(`(${q.states.map((s) => stateSql[s]).join(' OR ')})`);
+      const stateSql: Record<string, () => string> = {
+        active: () => `(a.state = 'firing' AND NOT ${silenced()})`,
+        acknowledged: () => `(a.state = 'acknowledged' AND NOT ${silenced()})`,
+        silenced: () => `(a.state <> 'resolved' AND ${silenced()})`,
+        resolved: () => `(a.state = 'resolved')`,
+      };
+      where.push(`(${q.states.map((s) => stateSql[s]!()).join(' OR ')})`);
     }
     if (q.minSeverity !== undefined) {
       params.push(q.minSeverity);
