@@ -33,11 +33,11 @@ if (!BASE) {
 }
 
 /** A direct API session for set-up and clean-up the UI is not under test for. */
-async function apiSession() {
+async function apiSession(username = USER, password = PASSWORD) {
   const login = await fetch(`${BASE}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: USER, password: PASSWORD }),
+    body: JSON.stringify({ username, password }),
   });
   if (!login.ok) throw new Error(`API login failed: ${login.status} ${await login.text()}`);
   const { accessToken } = (await login.json()) as { accessToken: string };
@@ -180,6 +180,27 @@ const shot = (page: Page, name: string) =>
     await page.fill('input[name=reason]', 'dashboard e2e');
     await page.waitForSelector('[data-testid=policy-feedback] .notice', { timeout: 15_000 });
     await page.click('form[aria-label="Run a command"] button[type=submit]');
+    // A shell command is risky under the default policy: a second person with the approver
+    // role approves it, as an operator's colleague would.
+    const pending = await until('the command request', async () => {
+      const r = await call<{ commands: { commandId: string; argv: string[]; state: string }[] }>(
+        'GET',
+        `/commands?hostId=${hostId}`,
+      );
+      return r.commands.find((c) => c.argv.join(' ').includes(marker));
+    });
+    if (pending.state === 'awaiting_approval') {
+      const approver = `e2e-approver-${Date.now()}`;
+      const secret = `Approve-${Math.random().toString(36).slice(2)}-${Date.now()}!`;
+      await call('POST', '/users', {
+        username: approver,
+        password: secret,
+        role: 'approver',
+        mustChangePassword: false,
+      });
+      const asApprover = await apiSession(approver, secret);
+      await asApprover('POST', `/commands/${pending.commandId}/approve`, { comment: 'dashboard e2e' });
+    }
     const output = page.locator('[data-testid=command-output]');
     // Streaming: the first line shows before the command has finished.
     await page.waitForSelector(`[data-testid=command-output] pre:has-text("${marker}-1")`, {

@@ -104,8 +104,9 @@ export function serveStaticSite(fastify: FastifyInstance, root: string | undefin
           .send(createReadStream(file));
       }
     }
-    // A missing asset is a 404; anything else is a client-side route.
-    if (decoded.startsWith('/_app/') || path.extname(decoded) !== '') {
+    // A missing asset (a known file type, or anything under /_app/) is a 404; anything else is a
+    // client-side route, dots included (alert ids look like `<key>.<n>`).
+    if (decoded.startsWith('/_app/') || TYPES[path.extname(decoded).toLowerCase()] !== undefined) {
       return reply.code(404).header('cache-control', 'no-cache').type('text/plain').send('not found');
     }
     return sendIndex(reply);

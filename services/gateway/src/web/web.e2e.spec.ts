@@ -31,7 +31,7 @@ describeWithServer('postgres', 'web root, SPA fallback and API limits', () => {
   });
 
   it('serves index.html (no-cache, CSP with the inline script hash) for / and client routes', async () => {
-    for (const p of ['/', '/hosts/h-1', '/alerts?state=active']) {
+    for (const p of ['/', '/hosts/h-1', '/alerts?state=active', '/alerts/9f2c0e.1']) {
       const res = await fetch(`${h.url}${p}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/html');
