@@ -1,7 +1,7 @@
 import { registerBrokerCommand } from '@nagare/broker';
 import { Command } from 'commander';
-import { registerRebuild } from './commands/rebuild';
 import { registerLoadgen } from './commands/loadgen';
+import { registerRebuild } from './commands/rebuild';
 import { registerTopics } from './commands/topics';
 import { registerUp } from './commands/up';
 import { registerVerify } from './commands/verify';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type BrokerHandle, startBroker } from '@nagare/broker';
 import { contractSamples, HttpSchemaRegistry, RecordCodec } from '@nagare/contracts';
 import { startSchemaRegistry } from '@nagare/schema-registry';
-import { describeWithServer, tempDir, waitFor } from '@nagare/testkit';
+import { createTestDatabase, describeWithServer, type TestDatabase, tempDir, waitFor } from '@nagare/testkit';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Socket } from 'socket.io-client';
 import { type Harness, startGateway } from '../testing/harness';
@@ -34,6 +34,7 @@ describeWithServer(['postgres'], 'command requested over REST, output live on a 
   const dispatched: { commandId: string; argv: string[] }[] = [];
   const token = 'flow-internal-token-0123456789';
 
+  let eventStoreDb: TestDatabase;
   beforeAll(async () => {
     broker = await startBroker({
       dataDir: dirs[0]!.path,
@@ -46,8 +47,13 @@ describeWithServer(['postgres'], 'command requested over REST, output live on a 
         'agent.command-output',
         'agent.command-dispatch',
         'projections.updates',
+        'events.hosts',
+        'events.alerts',
+        'events.commands',
+        'events.rules',
       ].map((name) => ({ name, partitions: 1 })),
     });
+    eventStoreDb = await createTestDatabase('gw_command_flow');
     registry = await startSchemaRegistry({ dataDir: dirs[1]!.path, port: 0 });
     codec = new RecordCodec(new HttpSchemaRegistry(registry.url));
     const kafka = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING });
@@ -62,6 +68,7 @@ describeWithServer(['postgres'], 'command requested over REST, output live on a 
         PORT: '0',
         LOG_LEVEL: 'info',
         INTERNAL_TOKEN: token,
+        DATABASE_URL: eventStoreDb.url,
         KAFKA_BROKERS: broker.brokers.join(','),
         SCHEMA_REGISTRY_URL: registry.url,
         COMMAND_SIGNING_KEY: pem,
@@ -124,6 +131,8 @@ describeWithServer(['postgres'], 'command requested over REST, output live on a 
     await registry?.close();
     await broker?.stop();
     for (const d of dirs) d.cleanup();
+    await new Promise((r) => setTimeout(r, 500));
+    await eventStoreDb?.drop();
   }, 60_000);
 
   it('delivers the output of a command requested over REST to the socket, in order', async () => {
