@@ -8,43 +8,6 @@ import { avroDouble, avroInt, avroLong, timestampMillis } from '../primitives';
 export const Comparator = z.enum(['GT', 'GTE', 'LT', 'LTE']);
 export type Comparator = z.infer<typeof Comparator>;
 
-/** A rule's definition changed (the full new definition). (Avro: nagare.events.rules.AlertRuleChanged) */
-export const AlertRuleChanged = z.strictObject({
-  /** Event identity, position and provenance. */
-  meta: EventMetadata,
-  /** Rule id. */
-  ruleId: z.string(),
-  /** Human name. */
-  name: z.string(),
-  /** What it watches and why. */
-  description: z.string().nullable().default(null),
-  /** Metric name the rule evaluates. */
-  metric: z.string(),
-  /** Sample label matchers. */
-  matchers: z.array(LabelMatcher).default([]),
-  /** Host labels a host must have (equality). */
-  hostSelector: z.record(z.string(), z.string()).default({}),
-  /** How the value is compared with the threshold. */
-  comparator: Comparator,
-  /** Raise when the comparison holds. */
-  threshold: avroDouble,
-  /** Hysteresis: resolve only when the comparison no longer holds against this value. */
-  resolveThreshold: avroDouble.nullable().default(null),
-  /** The condition must hold this long before raising. */
-  forMs: avroLong.default(0),
-  /** 0 info, 1 warning, 2 critical, 3 page. */
-  severity: avroInt,
-  /** Resolve automatically when the condition clears. */
-  autoResolve: z.boolean().default(true),
-  /** Flap damping window. */
-  flapWindowMs: avroLong.default(600000),
-  /** More raise/resolve transitions than this within the window hold the alert raised. */
-  flapMaxTransitions: avroInt.default(4),
-  /** Disabled rules are not evaluated. */
-  enabled: z.boolean().default(true),
-});
-export type AlertRuleChanged = z.infer<typeof AlertRuleChanged>;
-
 /** A new alert rule. (Avro: nagare.events.rules.AlertRuleDefined) */
 export const AlertRuleDefined = z.strictObject({
   /** Event identity, position and provenance. */
@@ -81,6 +44,10 @@ export const AlertRuleDefined = z.strictObject({
   enabled: z.boolean().default(true),
 });
 export type AlertRuleDefined = z.infer<typeof AlertRuleDefined>;
+
+/** A rule's definition changed (the full new definition). (Avro: nagare.events.rules.AlertRuleChanged) */
+export const AlertRuleChanged = z.strictObject(AlertRuleDefined.shape);
+export type AlertRuleChanged = z.infer<typeof AlertRuleChanged>;
 
 /** A rule was deleted. (Avro: nagare.events.rules.AlertRuleDeleted) */
 export const AlertRuleDeleted = z.strictObject({
