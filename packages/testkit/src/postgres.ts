@@ -28,6 +28,16 @@ export async function createTestDatabase(prefix = 'nagare'): Promise<TestDatabas
       const c = new Client({ connectionString: admin });
       await c.connect();
       try {
+        // Pools closed just before may still be hanging up; forcing their backends off would
+        // surface as an unhandled pool error in the test process. Wait briefly, then force.
+        for (let i = 0; i < 30; i++) {
+          const { rows } = await c.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if ((rows[0]?.n ?? 0) === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
