@@ -1,27 +1,30 @@
-// `pnpm bench alert-latency [hosts=1000] [rounds=3] [spreadMs=5000]`. Alert latency: metric samples over a threshold for N hosts (default 1,000) go through the
-// broker into the command service (kafkajs consumer → rule engine → Alert decider → event
-// store); the appended AlertRaised is relayed to events.alerts as an Avro record, and a
-// consumer there stamps its arrival. Latency per host = arrival − produce time of its sample.
+// `pnpm bench alert-latency [hosts=1000] [rounds=3] [spreadMs=5000]`. Alert latency on the
+// production path: metric samples over a threshold for N hosts (default 1,000) go through the
+// broker into the command service (kafkajs consumer → rule engine → Alert decider → PostgreSQL
+// event store); the event store's relay (the one main.ts runs) tails the log and produces the
+// committed AlertRaised to events.alerts as an Avro record, and a consumer there stamps its
+// arrival. Latency per host = arrival − produce time of its sample.
 // Reference in the same run: the raw broker round trip (produce → consume) of the same
 // records without the command service.
+// Env: NAGARE_TEST_POSTGRES_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres),
+// where a fresh database is created for the event store and dropped afterwards.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MemorySchemaRegistry, RecordCodec, topicSpec } from '@nagare/contracts';
+import { MemorySchemaRegistry, RecordCodec, topicCatalog } from '@nagare/contracts';
+import { createRelayProducer, PostgresCheckpointStore, PostgresEventStore, Relay } from '@nagare/event-store';
+import { createTestDatabase } from '@nagare/testkit';
 import { type Consumer, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startBroker } from '../../packages/broker/src/startBroker';
 import {
-  AggregateStore,
   commandConfigFrom,
   commandEnvSchema,
   createCommandSide,
-  fromStoredData,
   KafkaIngress,
   KafkaRecordSink,
-  MemoryEventStore,
-  type RecordedEvent,
   RuleEvaluator,
 } from '../../services/command/src';
+import { avroEventEncoder } from '../../services/command/src/store/relay-encoder';
 import { header, median, percentile, row } from '../lib/report';
 
 const HOSTS = Number(process.argv[2] ?? 1000);
@@ -41,16 +44,9 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench', brokers: broker.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const topics = [
-    'telemetry.metrics',
-    'events.alerts',
-    'ingest.webhooks',
-    'telemetry.inventory',
-    'agent.command-output',
-  ];
   await admin.createTopics({
     topics: [
-      ...topics.map((t) => ({ topic: t, numPartitions: topicSpec(t).partitions })),
+      ...topicCatalog.map((t) => ({ topic: t.name, numPartitions: t.partitions })),
       { topic: 'bench.reference', numPartitions: 12 },
     ],
   });
@@ -59,8 +55,9 @@ async function main(): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
 
-  // The command service, in-process, consuming through kafkajs.
-  const store = new MemoryEventStore();
+  // The command service, in-process, consuming through kafkajs, on a fresh PostgreSQL event store.
+  const database = await createTestDatabase('bench_alert_latency');
+  const store = new PostgresEventStore({ connectionString: database.url });
   const config = commandConfigFrom(
     commandEnvSchema.parse({
       INTERNAL_TOKEN: 'bench-token-0123456789',
@@ -81,51 +78,17 @@ async function main(): Promise<void> {
     consumer: new KafkaIngress(kafka, 'bench-command'),
     timers: false,
   });
-  // Relay: appended alert events go to events.alerts as Avro records (key = stream id), off the
-  // command path, in batches, as the event store relay tails the log and publishes.
-  const pending: RecordedEvent[] = [];
-  let wake: (() => void) | null = null;
-  let relaying = true;
-  app.get(AggregateStore).onAppended((events: readonly RecordedEvent[]) => {
-    pending.push(...events.filter((e) => e.streamId.startsWith('alert-')));
-    wake?.();
+  // The relay exactly as main.ts wires it: committed events to their events.* topic, in Avro.
+  const relayProducer = createRelayProducer(kafka);
+  await relayProducer.connect();
+  const relay = new Relay({
+    store,
+    checkpoints: new PostgresCheckpointStore({ connectionString: database.url }),
+    producer: relayProducer,
+    encode: avroEventEncoder(codec),
+    onError: (err) => console.error(`relay: ${String(err)}`),
   });
-  const relay = (async () => {
-    while (relaying) {
-      if (pending.length === 0) {
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, 50);
-        });
-        continue;
-      }
-      const batch = pending.splice(0, pending.length);
-      const messages = await Promise.all(
-        batch.map(async (e) => ({ key: e.streamId, value: await encodeEvent(e) })),
-      );
-      await serviceProducer.send({ topic: 'events.alerts', messages });
-    }
-  })();
-  const encodeEvent = (e: RecordedEvent) =>
-    codec.encode(
-      'events.alerts',
-      `nagare.events.alerts.${e.type}` as 'nagare.events.alerts.AlertRaised',
-      {
-        ...(fromStoredData(e.type, e.data) as object),
-        meta: {
-          eventId: e.eventId,
-          eventType: e.type,
-          streamId: e.streamId,
-          streamVersion: e.streamVersion - 1,
-          globalPosition: Number(e.globalPosition),
-          occurredAt: e.occurredAt.getTime(),
-          recordedAt: e.recordedAt.getTime(),
-          correlationId: e.metadata.correlationId ?? null,
-          causationId: e.metadata.causationId ?? null,
-          actor: { kind: 'SYSTEM', id: 'command-service', name: null },
-        },
-      } as never,
-    );
+  await relay.start();
   await app.get(RuleEvaluator).defineRule(
     {
       ruleId: 'bench-cpu',
@@ -160,10 +123,12 @@ async function main(): Promise<void> {
     await c.run({ eachMessage: async ({ message }) => onRecord(String(message.key), message.value!) });
     return c;
   };
+  let resolved = 0;
   const alertWatcher = await watch('events.alerts', async (_key, value) => {
     const at = performance.now();
     const { name, value: v } = await codec.decode(value);
     if (name === 'nagare.events.alerts.AlertRaised') arrivals.set((v as { hostId: string }).hostId, at);
+    if (name === 'nagare.events.alerts.AlertResolved') resolved++;
   });
   const refWatcher = await watch('bench.reference', async (key) => {
     refArrivals.set(key, performance.now());
@@ -223,11 +188,7 @@ async function main(): Promise<void> {
     const calm = new Map<string, number>();
     await round(50, 'telemetry.metrics', calm);
     const deadline = Date.now() + 60_000;
-    while (
-      (await store.readAll({ category: 'alert', maxCount: 1e9 })).filter((e) => e.type === 'AlertResolved')
-        .length <
-      HOSTS * (r + 1)
-    ) {
+    while (resolved < HOSTS * (r + 1)) {
       if (Date.now() > deadline) throw new Error('alerts did not resolve');
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -244,11 +205,13 @@ async function main(): Promise<void> {
     '\nreference: the same records produced and consumed through the broker without the command service',
   );
 
-  relaying = false;
-  await relay;
   await alertWatcher.disconnect();
   await refWatcher.disconnect();
   await app.close();
+  await relay.stop();
+  await relayProducer.disconnect();
+  await store.close();
+  await database.drop();
   await serviceProducer.disconnect();
   await producer.disconnect();
   await admin.disconnect();
