@@ -143,4 +143,102 @@ CREATE TABLE ${s}.checkpoints (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'append_batch: several appends in one transaction',
+    sql: (s, lockClass) => `
+-- Group commit: the appends of several writers, each to its own stream, in one transaction and
+-- one round trip. Each append keeps its own expected-version check and result row (in input
+-- order); only a partial duplicate raises, which undoes the whole group so the caller can run
+-- its appends one by one. Every stream lock is taken before the transaction id, in lock-key
+-- order, so concurrent groups never deadlock and the ordering argument of append_events holds.
+CREATE FUNCTION ${s}.append_batch(
+  p_streams text[], p_categories text[], p_kinds text[], p_expected bigint[], p_counts integer[],
+  p_ids uuid[], p_types text[], p_schema_versions integer[], p_data text[], p_metadata text[], p_digests bytea[]
+) RETURNS TABLE (status text, stream_version bigint, positions bigint[], other_stream text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_key integer;
+  v_base bigint;
+  v_next bigint := 0;
+  v_from integer := 1;
+  v_to integer;
+  v_n integer;
+  v_stream text;
+  v_ids uuid[];
+  v_inserted integer;
+  v_version bigint;
+  v_hash bytea;
+  v_prevs bytea[];
+  v_hashes bytea[];
+  a integer;
+  i integer;
+BEGIN
+  FOR v_key IN SELECT DISTINCT hashtext(x) FROM unnest(p_streams) AS x ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(${lockClass}, v_key);
+  END LOOP;
+
+  v_base := pg_current_xact_id()::text::bigint;
+  IF v_base >= (1::bigint << 43) THEN
+    RAISE EXCEPTION 'transaction id % exceeds the 43 bits global positions allow', v_base;
+  END IF;
+  v_base := v_base << 20;
+
+  FOR a IN 1 .. cardinality(p_streams) LOOP
+    v_stream := p_streams[a];
+    v_n := p_counts[a];
+    v_to := v_from + v_n - 1;
+    v_ids := p_ids[v_from:v_to];
+    SELECT st.version, st.last_hash INTO v_version, v_hash FROM ${s}.streams st WHERE st.stream_id = v_stream;
+    IF NOT FOUND THEN
+      v_version := 0;
+      v_hash := '\\x${'00'.repeat(32)}'::bytea;
+    END IF;
+    IF (p_kinds[a] = 'no_stream' AND v_version > 0)
+       OR (p_kinds[a] = 'stream_exists' AND v_version = 0)
+       OR (p_kinds[a] = 'exact' AND v_version <> p_expected[a]) THEN
+      RETURN QUERY SELECT * FROM ${s}.stored_append(v_stream, v_ids);
+      IF NOT FOUND THEN
+        RETURN QUERY SELECT 'wrong_version'::text, v_version, NULL::bigint[], NULL::text;
+      END IF;
+    ELSE
+      v_prevs := '{}';
+      v_hashes := '{}';
+      FOR i IN 1 .. v_n LOOP
+        v_prevs[i] := v_hash;
+        v_hash := sha256(v_hash || int8send(v_version + i) || p_digests[v_from + i - 1]);
+        v_hashes[i] := v_hash;
+      END LOOP;
+
+      INSERT INTO ${s}.events (global_position, stream_id, stream_version, category, event_id, event_type,
+                               schema_version, data, metadata, prev_hash, hash)
+      SELECT v_base + v_next + u.ord - 1, v_stream, v_version + u.ord, p_categories[a], u.id, u.t, u.sv,
+             u.d::jsonb, u.m::jsonb, u.ph, u.h
+        FROM unnest(v_ids, p_types[v_from:v_to], p_schema_versions[v_from:v_to], p_data[v_from:v_to],
+                    p_metadata[v_from:v_to], v_prevs, v_hashes) WITH ORDINALITY AS u(id, t, sv, d, m, ph, h, ord)
+      ON CONFLICT (event_id) DO NOTHING;
+      GET DIAGNOSTICS v_inserted = ROW_COUNT;
+      IF v_inserted = 0 THEN
+        RETURN QUERY SELECT * FROM ${s}.stored_append(v_stream, v_ids);
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'event ids already stored' USING ERRCODE = 'NG001', DETAIL = v_stream;
+        END IF;
+      ELSIF v_inserted < v_n THEN
+        RAISE EXCEPTION 'event ids already stored' USING ERRCODE = 'NG001', DETAIL = v_stream;
+      ELSE
+        INSERT INTO ${s}.streams AS st (stream_id, category, version, last_hash)
+        VALUES (v_stream, p_categories[a], v_version + v_n, v_hash)
+        ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash,
+          updated_at = now();
+        RETURN QUERY SELECT 'ok'::text, v_version + v_n,
+          ARRAY(SELECT v_base + v_next + g FROM generate_series(0, v_n - 1) AS g), NULL::text;
+        v_next := v_next + v_n;
+      END IF;
+    END IF;
+    v_from := v_to + 1;
+  END LOOP;
+END
+$fn$;
+`,
+  },
 ];
